@@ -1,0 +1,30 @@
+// The conformance suite: tests/ against DIFY_BASE_URL, or the embedded mock when it is unset.
+import path from 'node:path';
+import { defineConfig } from '@playwright/test';
+import { loadDotenv, settingsOrExit } from './src/config';
+
+loadDotenv();
+const settings = settingsOrExit();
+
+export default defineConfig({
+  testDir: 'tests',
+  testMatch: '*.spec.ts',
+  outputDir: 'test-results',
+  fullyParallel: true,
+  workers: 2,
+  // A retry could turn a contract failure into a pass; a flaky server is a finding, not noise.
+  retries: 0,
+  // Long enough for the signed-URL expiry check, which waits for the URL to lapse.
+  timeout: (settings.maxWaitSeconds + 60) * 1000,
+  globalSetup: './src/global-setup.ts',
+  reporter: [
+    ['list'],
+    ['html', { outputFolder: path.join(settings.reportDir, 'html'), open: 'never' }],
+    ['junit', { outputFile: path.join(settings.reportDir, 'junit.xml') }],
+    ['./src/report/conformance-reporter.ts'],
+  ],
+  use: {
+    // Traces record request headers, i.e. the API key; the suite keeps its own redacted evidence.
+    trace: 'off',
+  },
+});

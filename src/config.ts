@@ -1,0 +1,199 @@
+// The suite's settings: read from the environment and .env, validated here and nowhere else.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import dotenv from 'dotenv';
+import { MOCK_API_KEY, MOCK_IDS, MOCK_SIGNED_URL_TTL } from './mock/data';
+import { DEVIATION_NAMES } from './mock/deviations';
+import { DEFAULT_SPEC, PROJECT_ROOT } from './paths';
+
+/** Set by the global setup when the suite started the embedded mock; read by workers. */
+export const MOCK_ORIGIN_ENV = 'CONFORMANCE_MOCK_ORIGIN';
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export interface TargetIds {
+  datasetId: string;
+  documentId: string;
+  nonFileDocumentId?: string;
+  apiDisabledDatasetId?: string;
+  foreignDatasetId?: string;
+  foreignDocumentId?: string;
+}
+
+export type Target = { kind: 'live'; baseUrl: string } | { kind: 'mock'; deviations: string[] };
+
+export interface Settings {
+  target: Target;
+  apiKey: string;
+  ids: TargetIds;
+  /** Dify's FILES_ACCESS_TIMEOUT: how long a signed URL without an explicit expiry lives. */
+  signedUrlTtlSeconds: number;
+  /** How long one check may wait for a signed URL to expire. */
+  maxWaitSeconds: number;
+  /** Per-request timeout, so a hanging server fails one check instead of the run. */
+  requestTimeoutMs: number;
+  specPath: string;
+  strict: boolean;
+  reportDir: string;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+type Env = Record<string, string | undefined>;
+
+/** Reads .env once into process.env; real environment variables win. */
+export function loadDotenv(file = path.join(PROJECT_ROOT, '.env')): void {
+  if (existsSync(file)) dotenv.config({ path: file, quiet: true });
+}
+
+function text(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value === '' ? undefined : value;
+}
+
+function uuid(env: Env, name: string, what: string): string | undefined {
+  const value = text(env, name);
+  if (value !== undefined && !UUID.test(value)) {
+    throw new ConfigError(`${name} is not a UUID (got "${value}"): set it to ${what}.`);
+  }
+  return value;
+}
+
+function requiredUuid(env: Env, name: string, what: string): string {
+  const value = uuid(env, name, what);
+  if (value === undefined) throw new ConfigError(`${name} is not set: set it to ${what} (a UUID).`);
+  return value;
+}
+
+function seconds(env: Env, name: string, fallback: number, min: number): number {
+  const value = text(env, name);
+  if (value === undefined) return fallback;
+  if (!/^\d+$/.test(value) || Number(value) < min) {
+    throw new ConfigError(`${name} must be a whole number of seconds >= ${min} (got "${value}").`);
+  }
+  return Number(value);
+}
+
+function flag(env: Env, name: string): boolean {
+  const value = text(env, name)?.toLowerCase();
+  if (value === undefined || value === '0' || value === 'false') return false;
+  if (value === '1' || value === 'true') return true;
+  throw new ConfigError(`${name} must be 1 or 0 (got "${value}").`);
+}
+
+function baseUrl(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(
+      `DIFY_BASE_URL is not a URL (got "${raw}"): set it to the API base, e.g. https://dify.example.com/v1.`,
+    );
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError(`DIFY_BASE_URL must be http(s) (got "${url.protocol}"): e.g. https://dify.example.com/v1.`);
+  }
+  if (url.username || url.password || url.search || url.hash) {
+    throw new ConfigError(
+      'DIFY_BASE_URL must not carry credentials, a query or a fragment: put the key in DIFY_API_KEY.',
+    );
+  }
+  const trimmed = url.href.replace(/\/+$/, '');
+  if (!trimmed.endsWith('/v1')) {
+    throw new ConfigError(
+      `DIFY_BASE_URL must be the API base including /v1 (got "${trimmed}"): e.g. ${url.origin}/v1.`,
+    );
+  }
+  return trimmed;
+}
+
+function deviations(env: Env): string[] {
+  const names = (text(env, 'CONFORMANCE_MOCK_DEVIATIONS') ?? '')
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
+  for (const name of names) {
+    if (!DEVIATION_NAMES.includes(name)) {
+      throw new ConfigError(
+        `CONFORMANCE_MOCK_DEVIATIONS names an unknown deviation "${name}": known ones are ${DEVIATION_NAMES.join(', ')}.`,
+      );
+    }
+  }
+  return names;
+}
+
+function specPath(env: Env): string {
+  const value = text(env, 'CONFORMANCE_SPEC');
+  if (value === undefined) return DEFAULT_SPEC;
+  const resolved = path.resolve(value);
+  if (!existsSync(resolved)) {
+    throw new ConfigError(`CONFORMANCE_SPEC names a file that does not exist: ${resolved}.`);
+  }
+  return resolved;
+}
+
+/** Validates every setting; throws a ConfigError whose message is one line naming the variable. */
+export function loadSettings(env: Env = process.env): Settings {
+  const common = {
+    specPath: specPath(env),
+    strict: flag(env, 'CONFORMANCE_STRICT'),
+    reportDir: path.resolve(text(env, 'CONFORMANCE_REPORT_DIR') ?? path.join(PROJECT_ROOT, 'reports')),
+    maxWaitSeconds: seconds(env, 'CONFORMANCE_MAX_WAIT', 360, 0),
+    requestTimeoutMs: seconds(env, 'CONFORMANCE_REQUEST_TIMEOUT', 30, 1) * 1000,
+  };
+  const rawBase = text(env, 'DIFY_BASE_URL');
+  if (rawBase === undefined) {
+    return {
+      ...common,
+      target: { kind: 'mock', deviations: deviations(env) },
+      apiKey: text(env, 'DIFY_API_KEY') ?? MOCK_API_KEY,
+      ids: { ...MOCK_IDS },
+      signedUrlTtlSeconds: MOCK_SIGNED_URL_TTL,
+    };
+  }
+  if (text(env, 'CONFORMANCE_MOCK_DEVIATIONS') !== undefined) {
+    throw new ConfigError('CONFORMANCE_MOCK_DEVIATIONS only applies to the embedded mock: unset DIFY_BASE_URL.');
+  }
+  const target: Target = { kind: 'live', baseUrl: baseUrl(rawBase) };
+  const apiKey = text(env, 'DIFY_API_KEY');
+  if (apiKey === undefined) {
+    throw new ConfigError('DIFY_API_KEY is not set: set it to a Knowledge API key of the target (dataset-…).');
+  }
+  if (/\s/.test(apiKey)) throw new ConfigError('DIFY_API_KEY contains white space: paste the key alone.');
+  const foreignDatasetId = uuid(env, 'DIFY_FOREIGN_DATASET_ID', 'a knowledge base of another workspace');
+  const foreignDocumentId = uuid(env, 'DIFY_FOREIGN_DOCUMENT_ID', 'a document of DIFY_FOREIGN_DATASET_ID');
+  if ((foreignDatasetId === undefined) !== (foreignDocumentId === undefined)) {
+    throw new ConfigError('DIFY_FOREIGN_DATASET_ID and DIFY_FOREIGN_DOCUMENT_ID go together: set both or neither.');
+  }
+  return {
+    ...common,
+    target,
+    apiKey,
+    ids: {
+      datasetId: requiredUuid(env, 'DIFY_DATASET_ID', 'the knowledge base to test'),
+      documentId: requiredUuid(env, 'DIFY_DOCUMENT_ID', 'an uploaded-file document of DIFY_DATASET_ID'),
+      nonFileDocumentId: uuid(env, 'DIFY_NON_FILE_DOCUMENT_ID', 'a document without an uploaded file'),
+      apiDisabledDatasetId: uuid(env, 'DIFY_API_DISABLED_DATASET_ID', 'a knowledge base whose API access is off'),
+      foreignDatasetId,
+      foreignDocumentId,
+    },
+    signedUrlTtlSeconds: seconds(env, 'DIFY_SIGNED_URL_TTL', 300, 1),
+  };
+}
+
+/** For entry points: the settings, or one line naming the problem and exit code 2. */
+export function settingsOrExit(env: Env = process.env): Settings {
+  try {
+    return loadSettings(env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    exitWithProblem(error.message);
+  }
+}
+
+export function exitWithProblem(message: string): never {
+  console.error(`dify-knowledge-conformance: ${message}`);
+  process.exit(2);
+}

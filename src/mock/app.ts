@@ -1,0 +1,180 @@
+// The embedded mock as a Hono app: Dify's document endpoints, auth, errors and signed file URLs.
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { type Context, Hono, type MiddlewareHandler } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { MOCK_DATASETS, MOCK_HOME_TENANT, MOCK_KEYS, type MockDocument, type MockFile, mockDocuments } from './data';
+import type { DeviationName } from './deviations';
+
+export interface MockOptions {
+  /** The key of workspace A, the suite's workspace. */
+  apiKey: string;
+  deviations?: readonly string[];
+  /** Lifetime of signed file URLs in seconds (Dify's FILES_ACCESS_TIMEOUT). */
+  signedUrlTtl: number;
+  /** HMAC secret for file URLs (Dify's SECRET_KEY); random when not given. */
+  secret?: string;
+  now?: () => number;
+}
+
+export interface LoggedRequest {
+  method: string;
+  path: string;
+  authorization: boolean;
+}
+
+type Env = { Variables: { tenantId: string } };
+
+const UUID = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
+const DOCUMENT_PATH = `/v1/datasets/:dataset_id{${UUID}}/documents/:document_id{${UUID}}`;
+const METADATA_MODES = ['all', 'only', 'without'];
+
+/** Werkzeug's 404 page: what Dify answers for a path its routes do not match (e.g. a non-UUID id). */
+const WERKZEUG_404 =
+  '<!doctype html>\n<html lang=en>\n<title>404 Not Found</title>\n<h1>Not Found</h1>\n' +
+  '<p>The requested URL was not found on the server. If you entered the URL manually please check your spelling and try again.</p>\n';
+
+function difyError(c: Context, status: ContentfulStatusCode, code: string, message: string) {
+  return c.json({ code, message, status }, status);
+}
+
+/** Dify's sign: url-safe base64, padded, of HMAC-SHA256 over "file-preview|id|timestamp|nonce". */
+export function signFilePreview(secret: string, fileId: string, timestamp: string, nonce: string): string {
+  return createHmac('sha256', secret)
+    .update(`file-preview|${fileId}|${timestamp}|${nonce}`)
+    .digest('base64')
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_');
+}
+
+function sameText(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+export function createMockApp(options: MockOptions): { app: Hono<Env>; requests: LoggedRequest[] } {
+  const deviations = new Set(options.deviations ?? []);
+  const on = (name: DeviationName) => deviations.has(name);
+  const secret = options.secret ?? randomBytes(32).toString('hex');
+  const now = options.now ?? Date.now;
+  const keys: Record<string, string> = { ...MOCK_KEYS, [options.apiKey]: MOCK_HOME_TENANT };
+  const documents = mockDocuments();
+  const files = new Map<string, MockFile>();
+  for (const doc of documents.values()) if (doc.file) files.set(doc.file.id, doc.file);
+  const requests: LoggedRequest[] = [];
+  const app = new Hono<Env>();
+
+  app.use('*', async (c, next) => {
+    requests.push({
+      method: c.req.method,
+      path: c.req.path,
+      authorization: c.req.header('authorization') !== undefined,
+    });
+    await next();
+  });
+
+  // Dify's validate_dataset_token: the key is checked before any dataset is looked up.
+  const auth: MiddlewareHandler<Env> = async (c, next) => {
+    const header = c.req.header('authorization');
+    const match = header === undefined ? null : /^(\S+)\s+(\S+)$/.exec(header.trim());
+    if (!match)
+      return difyError(c, 401, 'unauthorized', "Authorization header must be provided and start with 'Bearer'");
+    if (match[1]?.toLowerCase() !== 'bearer')
+      return difyError(c, 401, 'unauthorized', "Authorization scheme must be 'Bearer'");
+    const tenantId = keys[match[2] ?? ''];
+    if (!tenantId) return difyError(c, 401, 'unauthorized', 'Access token is invalid');
+    c.set('tenantId', tenantId);
+    await next();
+  };
+
+  /** The requested document, or the Dify error response that refuses it. */
+  function findDocument(c: Context<Env>): MockDocument | Response {
+    const datasetId = c.req.param('dataset_id')?.toLowerCase();
+    const dataset = MOCK_DATASETS.find((d) => d.id === datasetId && d.tenantId === c.get('tenantId'));
+    if (!dataset) return difyError(c, 404, 'not_found', 'Dataset not found.');
+    if (!dataset.apiEnabled) return difyError(c, 403, 'forbidden', 'Dataset api access is not enabled.');
+    const doc = documents.get(c.req.param('document_id')?.toLowerCase() ?? '');
+    if (!doc || doc.datasetId !== dataset.id) return difyError(c, 404, 'not_found', 'Document not found.');
+    return doc;
+  }
+
+  function shape(doc: MockDocument, mode: string): Record<string, unknown> {
+    const fields: Record<string, unknown> = { ...doc.fields };
+    if (on('wrong-document-id')) fields.id = '00000000-0000-4000-8000-000000000000';
+    if (on('word-count-as-string')) fields.word_count = String(fields.word_count);
+    if (on('doc-metadata-item-without-value')) {
+      fields.doc_metadata = (fields.doc_metadata as Record<string, unknown>[]).map(({ value: _, ...rest }) => rest);
+    }
+    if (mode === 'only') {
+      const only: Record<string, unknown> = {
+        id: fields.id,
+        doc_type: fields.doc_type,
+        doc_metadata: fields.doc_metadata,
+      };
+      if (on('only-adds-name')) only.name = fields.name;
+      return only;
+    }
+    if (on('undocumented-field')) fields.x_conformance_internal = 'not in the spec';
+    if (mode === 'without') {
+      if (!on('without-keeps-doc-type')) delete fields.doc_type;
+      if (on('without-drops-position')) delete fields.position;
+      delete fields.doc_metadata;
+    }
+    if (mode === 'all' && on('all-drops-doc-metadata')) delete fields.doc_metadata;
+    return fields;
+  }
+
+  app.get(DOCUMENT_PATH, auth, (c) => {
+    const doc = findDocument(c);
+    if (doc instanceof Response) return doc;
+    const requested = c.req.query('metadata');
+    let mode = requested ?? (on('default-is-without') ? 'without' : 'all');
+    if (!METADATA_MODES.includes(mode)) {
+      if (!on('bogus-metadata-accepted'))
+        return difyError(c, 400, 'invalid_metadata', `Invalid metadata value: ${mode}`);
+      mode = 'all';
+    }
+    const body = shape(doc, mode);
+    if (on('text-content-type')) return c.text(JSON.stringify(body), 200);
+    return c.json(body, 200);
+  });
+
+  app.get(`${DOCUMENT_PATH}/download`, auth, (c) => {
+    const doc = findDocument(c);
+    if (doc instanceof Response) return doc;
+    if (!doc.file) return difyError(c, 404, 'not_found', 'Document does not have an uploaded file to download.');
+    const timestamp = String(Math.floor(now() / 1000));
+    const nonce = randomBytes(16).toString('hex');
+    const query = new URLSearchParams({
+      timestamp,
+      nonce,
+      sign: signFilePreview(secret, doc.file.id, timestamp, nonce),
+      as_attachment: 'true',
+    });
+    const origin = new URL(c.req.url).origin;
+    return c.json({ url: `${origin}/files/${doc.file.id}/file-preview?${query}` });
+  });
+
+  // Dify's FilePreviewApi: no API key; the signature and its timestamp are the only credential.
+  app.get('/files/:file_id/file-preview', (c) => {
+    const { timestamp, nonce, sign } = c.req.query();
+    if (!timestamp || !nonce || !sign || !/^\d+$/.test(timestamp)) {
+      return difyError(c, 400, 'invalid_param', 'timestamp, nonce and sign are required');
+    }
+    const file = files.get(c.req.param('file_id'));
+    const expected = file ? signFilePreview(secret, file.id, timestamp, nonce) : '';
+    const age = Math.floor(now() / 1000) - Number(timestamp);
+    if (!file || !sameText(sign, expected) || age > options.signedUrlTtl) {
+      return difyError(c, 404, 'not_found', 'File not found or signature is invalid');
+    }
+    return c.body(new Uint8Array(file.bytes), 200, {
+      'Content-Type': 'application/octet-stream',
+      'Content-Length': String(file.bytes.length),
+      'Content-Disposition': `attachment; filename*=UTF-8''${encodeURIComponent(file.name)}`,
+    });
+  });
+
+  app.notFound((c) => c.html(WERKZEUG_404, 404));
+  app.onError((error, c) => difyError(c, 500, 'internal_server_error', `The mock failed: ${error.message}`));
+  return { app, requests };
+}

@@ -1,0 +1,176 @@
+// The embedded mock's fixtures: two workspaces, their keys, knowledge bases, documents and files.
+
+/** The mock's own key for workspace A; not a secret, but redacted like any key. */
+export const MOCK_API_KEY = 'dataset-conformance-mock-key-a';
+/** Workspace B's key: the suite never uses it; it proves B's data stays out of A's reach. */
+export const MOCK_FOREIGN_API_KEY = 'dataset-conformance-mock-key-b';
+/** Dify's FILES_ACCESS_TIMEOUT for the mock: short, so the expiry check really runs. */
+export const MOCK_SIGNED_URL_TTL = 3;
+
+export const MOCK_IDS = {
+  datasetId: '6b0b8f3e-5a7c-4d2e-9f1a-0c3d5e7f9a1b',
+  documentId: '3f6c2d1e-8b4a-4c7d-9e2f-1a5b7c9d0e3f',
+  nonFileDocumentId: '9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a',
+  apiDisabledDatasetId: '2c4e6a8b-0d1f-4a3b-8c5d-7e9f1a2b3c4d',
+  foreignDatasetId: '7a1b2c3d-4e5f-4a6b-9c7d-8e9f0a1b2c3d',
+  foreignDocumentId: '5e4d3c2b-1a0f-4e9d-8c7b-6a5f4e3d2c1b',
+} as const;
+
+/** A document id in the API-disabled knowledge base. */
+export const MOCK_DISABLED_DOCUMENT_ID = '8f7e6d5c-4b3a-4298-8716-f5e4d3c2b1a0';
+
+export interface MockFile {
+  id: string;
+  name: string;
+  extension: string;
+  mimeType: string;
+  bytes: Buffer;
+}
+
+export interface MockDataset {
+  id: string;
+  tenantId: string;
+  apiEnabled: boolean;
+}
+
+export interface MockDocument {
+  datasetId: string;
+  /** The file behind an `upload_file` document; none for a Notion import. */
+  file?: MockFile;
+  fields: Record<string, unknown>;
+}
+
+const TENANT_A = 'c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f';
+const TENANT_B = 'f5e4d3c2-b1a0-4f9e-8d7c-6b5a4f3e2d1c';
+const USER_A = 'ad313dd6-ef04-4dd1-a5b0-c0f0b9e2e7e4';
+const PROCESS_RULE_ID = 'e1f2a3b4-c5d6-7890-ef12-345678901234';
+
+export const MOCK_KEYS: Record<string, string> = { [MOCK_FOREIGN_API_KEY]: TENANT_B };
+/** The workspace the suite's key (MOCK_API_KEY or the one configured) belongs to. */
+export const MOCK_HOME_TENANT = TENANT_A;
+
+export const MOCK_DATASETS: MockDataset[] = [
+  { id: MOCK_IDS.datasetId, tenantId: TENANT_A, apiEnabled: true },
+  { id: MOCK_IDS.apiDisabledDatasetId, tenantId: TENANT_A, apiEnabled: false },
+  { id: MOCK_IDS.foreignDatasetId, tenantId: TENANT_B, apiEnabled: true },
+];
+
+export const GUIDE_FILE: MockFile = {
+  id: 'a1b2c3d4-e5f6-4890-abcd-ef1234567890',
+  name: 'conformance guide é.txt',
+  extension: 'txt',
+  mimeType: 'text/plain',
+  bytes: Buffer.from(
+    'Dify Knowledge API conformance fixture.\nThe suite compares the SHA-256 of this file with its download.\n',
+    'utf8',
+  ),
+};
+
+function document(
+  id: string,
+  name: string,
+  dataSourceType: string,
+  dataSourceInfo: Record<string, unknown>,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
+  return {
+    id,
+    position: 1,
+    data_source_type: dataSourceType,
+    data_source_info: dataSourceInfo,
+    dataset_process_rule_id: PROCESS_RULE_ID,
+    dataset_process_rule: { id: PROCESS_RULE_ID, mode: 'custom' },
+    document_process_rule: {
+      mode: 'custom',
+      rules: { pre_processing_rules: [], segmentation: { separator: '###', max_tokens: 500, chunk_overlap: 50 } },
+    },
+    name,
+    created_from: 'api',
+    created_by: USER_A,
+    created_at: 1741267200,
+    tokens: 512,
+    indexing_status: 'completed',
+    error: null,
+    enabled: true,
+    disabled_at: null,
+    disabled_by: null,
+    archived: false,
+    display_status: 'available',
+    word_count: 350,
+    hit_count: 0,
+    doc_form: 'text_model',
+    doc_language: 'English',
+    doc_type: null,
+    doc_metadata: [],
+    completed_at: 1741267260,
+    updated_at: 1741267260,
+    indexing_latency: 60,
+    segment_count: 5,
+    average_segment_length: 70,
+    summary_index_status: null,
+    need_summary: false,
+    ...extra,
+  };
+}
+
+function uploadInfo(file: MockFile): Record<string, unknown> {
+  return {
+    upload_file: {
+      id: file.id,
+      name: file.name,
+      size: file.bytes.length,
+      extension: file.extension,
+      mime_type: file.mimeType,
+      created_by: USER_A,
+      created_at: 1741267100,
+    },
+  };
+}
+
+export function mockDocuments(): Map<string, MockDocument> {
+  return new Map<string, MockDocument>([
+    [
+      MOCK_IDS.documentId,
+      {
+        datasetId: MOCK_IDS.datasetId,
+        file: GUIDE_FILE,
+        fields: document(MOCK_IDS.documentId, GUIDE_FILE.name, 'upload_file', uploadInfo(GUIDE_FILE), {
+          doc_type: 'paper',
+          doc_metadata: [
+            { id: '0e1d2c3b-4a59-4687-9a8b-7c6d5e4f3a2b', name: 'author', type: 'string', value: 'Ada Lovelace' },
+            { id: '1f2e3d4c-5b6a-4798-8a9b-0c1d2e3f4a5b', name: 'department', type: 'string', value: 'Research' },
+          ],
+        }),
+      },
+    ],
+    [
+      MOCK_IDS.nonFileDocumentId,
+      {
+        datasetId: MOCK_IDS.datasetId,
+        fields: document(MOCK_IDS.nonFileDocumentId, 'Team handbook', 'notion_import', {
+          notion_workspace_id: 'notion-workspace-1',
+          notion_page_id: 'notion-page-1',
+          type: 'page',
+        }),
+      },
+    ],
+    [
+      MOCK_DISABLED_DOCUMENT_ID,
+      {
+        datasetId: MOCK_IDS.apiDisabledDatasetId,
+        file: GUIDE_FILE,
+        fields: document(MOCK_DISABLED_DOCUMENT_ID, GUIDE_FILE.name, 'upload_file', uploadInfo(GUIDE_FILE)),
+      },
+    ],
+    [
+      MOCK_IDS.foreignDocumentId,
+      {
+        datasetId: MOCK_IDS.foreignDatasetId,
+        file: GUIDE_FILE,
+        fields: document(MOCK_IDS.foreignDocumentId, 'foreign-secret-plan.txt', 'upload_file', {
+          upload_file_id: GUIDE_FILE.id,
+        }),
+      },
+    ],
+  ]);
+}

@@ -1,0 +1,68 @@
+// Removes secrets from everything the suite writes: API keys, bearer tokens, signed-URL queries.
+export const REDACTED = '[REDACTED]';
+
+/** Query parameters that carry a signature or credential in the URL schemes signed URLs use. */
+const SENSITIVE_PARAMS =
+  /([?&](?:sign|signature|sig|token|nonce|key|api_key|x-amz-signature|x-amz-credential|x-amz-security-token|x-goog-signature|x-goog-credential|se|sp|sv|skoid|sktid)=)[^&\s"'<>\\]*/gi;
+const BEARER = /\b(Bearer\s+)[^\s"',;]+/gi;
+const URL_IN_TEXT = /https?:\/\/[^\s"'<>\\]+/g;
+const SENSITIVE_HEADERS = new Set(['authorization', 'cookie', 'set-cookie', 'proxy-authorization', 'x-api-key']);
+
+export class Redactor {
+  private readonly secrets = new Set<string>();
+
+  /** @param apiBase URLs under the API base keep their query (it holds no secret, e.g. ?metadata=only). */
+  constructor(
+    private readonly apiBase: string | undefined,
+    secrets: readonly string[] = [],
+  ) {
+    for (const secret of secrets) this.addSecret(secret);
+  }
+
+  addSecret(value: string): void {
+    if (value.length < 6) return;
+    this.secrets.add(value);
+    this.secrets.add(encodeURIComponent(value));
+  }
+
+  /** Treats every query value of a signed URL as secret, wherever it shows up later. */
+  addSignedUrl(url: string): void {
+    const query = url.split('?')[1];
+    if (!query) return;
+    for (const [, value] of new URLSearchParams(query)) this.addSecret(value);
+  }
+
+  url(url: string): string {
+    if (this.apiBase && (url === this.apiBase || url.startsWith(`${this.apiBase}/`))) return this.literals(url);
+    const [head, query] = url.split('?', 2);
+    if (query === undefined) return this.literals(url);
+    const names = [...new URLSearchParams(query).keys()];
+    return `${this.literals(head ?? '')}?${names.map((name) => `${encodeURIComponent(name)}=${REDACTED}`).join('&')}`;
+  }
+
+  text(text: string): string {
+    return this.literals(text)
+      .replace(URL_IN_TEXT, (url) => this.url(url))
+      .replace(BEARER, `$1${REDACTED}`)
+      .replace(SENSITIVE_PARAMS, `$1${REDACTED}`);
+  }
+
+  headers(headers: Record<string, string>): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const [name, value] of Object.entries(headers)) {
+      if (SENSITIVE_HEADERS.has(name.toLowerCase())) {
+        const scheme = /^(\S+)\s/.exec(value)?.[1];
+        out[name] = scheme ? `${scheme} ${REDACTED}` : REDACTED;
+      } else {
+        out[name] = this.text(value);
+      }
+    }
+    return out;
+  }
+
+  private literals(text: string): string {
+    let out = text;
+    for (const secret of [...this.secrets].sort((a, b) => b.length - a.length)) out = out.split(secret).join(REDACTED);
+    return out;
+  }
+}

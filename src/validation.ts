@@ -1,0 +1,158 @@
+// JSON Schema validation of response bodies: one strict ajv per worker, each schema compiled once.
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+import type { OpenAPIV3 } from 'openapi-types';
+import type { LoadedSpec } from './spec';
+
+/** OpenAPI 3.0 Schema Object keywords that JSON Schema draft-07 does not know; annotations only. */
+const OPENAPI_ANNOTATIONS = ['example', 'externalDocs', 'xml'];
+
+export interface SchemaProblem {
+  /** JSON pointer into the body. */
+  pointer: string;
+  /** A plain sentence: what was expected and what came back. */
+  message: string;
+}
+
+export type Validation = { ok: true } | { ok: false; problems: SchemaProblem[] };
+
+export function createAjv(): Ajv {
+  // strict mode stays on so a typo in a schema is an error, not a silently ignored keyword.
+  const ajv = new Ajv({ strict: true, allErrors: true, discriminator: true, validateFormats: true });
+  addFormats(ajv);
+  for (const keyword of OPENAPI_ANNOTATIONS) ajv.addKeyword({ keyword, schemaType: [] as never });
+  return ajv;
+}
+
+/**
+ * Declares what the spec uses beyond JSON Schema, so strict mode accepts exactly that: every `x-*`
+ * extension as an annotation, and every format ajv-formats lacks as unchecked, because OpenAPI
+ * makes `format` an open value ("tools MAY ignore formats they do not know"). Returns those formats.
+ */
+function declareSpecVocabulary(ajv: Ajv, root: unknown): string[] {
+  const declared = new Set<string>();
+  const unchecked: string[] = [];
+  const seen = new Set<unknown>();
+  const visit = (node: unknown): void => {
+    if (node === null || typeof node !== 'object' || seen.has(node)) return;
+    seen.add(node);
+    for (const [key, value] of Object.entries(node)) {
+      if (key.startsWith('x-') && !declared.has(key)) {
+        declared.add(key);
+        ajv.addKeyword(key);
+      }
+      if (key === 'format' && typeof value === 'string' && !ajv.formats[value]) {
+        ajv.addFormat(value, true);
+        unchecked.push(value);
+      }
+      visit(value);
+    }
+  };
+  visit(root);
+  return unchecked;
+}
+
+function show(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  const json = JSON.stringify(value);
+  const text = json.length > 80 ? `${json.slice(0, 77)}...` : json;
+  const kind = value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
+  return kind === 'null' ? 'null' : `${kind} ${text}`;
+}
+
+function valueAt(data: unknown, pointer: string): unknown {
+  let node = data;
+  for (const raw of pointer.split('/').slice(1)) {
+    const token = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<string, unknown>)[token];
+  }
+  return node;
+}
+
+function sentence(error: ErrorObject, data: unknown): SchemaProblem {
+  const pointer = error.instancePath;
+  const actual = show(valueAt(data, pointer));
+  const where = pointer || '(the body)';
+  const p = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case 'type': {
+      const nullable = (error.parentSchema as { nullable?: boolean } | undefined)?.nullable ? ' or null' : '';
+      return { pointer, message: `${where}: expected ${p.type}${nullable}, got ${actual}.` };
+    }
+    case 'required':
+      return {
+        pointer: `${pointer}/${p.missingProperty}`,
+        message: `${where}: expected a property "${p.missingProperty}", got none.`,
+      };
+    case 'enum':
+      return {
+        pointer,
+        message: `${where}: expected one of ${JSON.stringify(p.allowedValues)}, got ${actual}.`,
+      };
+    case 'additionalProperties':
+      return {
+        pointer: `${pointer}/${p.additionalProperty}`,
+        message: `${where}: expected no property "${p.additionalProperty}", got one.`,
+      };
+    case 'format':
+      return { pointer, message: `${where}: expected a string in format "${p.format}", got ${actual}.` };
+    default:
+      return { pointer, message: `${where}: expected it to ${error.message ?? error.keyword}, got ${actual}.` };
+  }
+}
+
+export function describeErrors(errors: ErrorObject[] | null | undefined, data: unknown): SchemaProblem[] {
+  return (errors ?? []).map((error) => sentence(error, data));
+}
+
+/** The compiled validators of one spec; created once per worker by the fixture. */
+export class Validators {
+  private readonly ajv = createAjv();
+  private readonly compiled = new WeakMap<object, ValidateFunction>();
+
+  /** Formats the spec uses that no validator checks (reported, never silently dropped). */
+  readonly uncheckedFormats: string[];
+
+  constructor(readonly spec: LoadedSpec) {
+    this.uncheckedFormats = declareSpecVocabulary(this.ajv, spec.document);
+  }
+
+  /** The JSON schema the spec documents for a response, or undefined when it documents none. */
+  responseSchema(operationId: string, status: number, mediaType = 'application/json'): object | undefined {
+    const operation = this.spec.operations.get(operationId);
+    if (!operation) throw new Error(`the spec has no operation "${operationId}"`);
+    const response = operation.definition.responses[String(status)] as OpenAPIV3.ResponseObject | undefined;
+    return response?.content?.[mediaType]?.schema as object | undefined;
+  }
+
+  compile(schema: object): ValidateFunction {
+    let validate = this.compiled.get(schema);
+    if (!validate) {
+      validate = this.ajv.compile(schema);
+      this.compiled.set(schema, validate);
+    }
+    return validate;
+  }
+
+  validate(schema: object, data: unknown): Validation {
+    const validate = this.compile(schema);
+    return validate(data) ? { ok: true } : { ok: false, problems: describeErrors(validate.errors, data) };
+  }
+
+  /** Compiles every response schema in the spec: the loader's proof that the whole spec is usable. */
+  compileAll(): number {
+    let count = 0;
+    for (const operation of this.spec.operations.values()) {
+      for (const response of Object.values(operation.definition.responses)) {
+        for (const media of Object.values((response as OpenAPIV3.ResponseObject).content ?? {})) {
+          if (media.schema) {
+            this.compile(media.schema as object);
+            count += 1;
+          }
+        }
+      }
+    }
+    return count;
+  }
+}

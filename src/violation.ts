@@ -1,0 +1,45 @@
+// A contract violation: what was expected, what came back, where in the body, for which request.
+export interface ViolationDetails {
+  expected: string;
+  actual: string;
+  /** JSON pointer into the response body, when the problem sits at one place. */
+  pointer?: string;
+  /** The exchange, redacted: "GET http://…/documents/… → 200". */
+  request?: string;
+}
+
+export class ContractViolation extends Error {
+  override name = 'ContractViolation';
+
+  constructor(readonly details: ViolationDetails) {
+    super(formatViolation(details));
+  }
+}
+
+export function formatViolation(details: ViolationDetails): string {
+  const lines = [`expected: ${details.expected}`, `actual:   ${details.actual}`];
+  if (details.pointer !== undefined) lines.push(`at:       ${details.pointer === '' ? '(the body)' : details.pointer}`);
+  if (details.request) lines.push(`request:  ${details.request}`);
+  return lines.join('\n');
+}
+
+/** Throws a ContractViolation unless the condition holds; details are built only on failure. */
+export function claim(condition: boolean, details: () => ViolationDetails): asserts condition {
+  if (!condition) throw new ContractViolation(details());
+}
+
+/** A value as it reads in a message: JSON, so "" and null stay visible; long values cut. */
+export function show(value: unknown, max = 120): string {
+  if (value === undefined) return '(absent)';
+  const json = JSON.stringify(value) ?? String(value);
+  return json.length > max ? `${json.slice(0, max - 3)}...` : json;
+}
+
+/** The same failure with a fuller message; the stack frames still point into the check. */
+export function restate(error: Error, message: string): Error {
+  const restated = new Error(message);
+  restated.name = error.name;
+  const frames = (error.stack ?? '').split('\n').filter((line) => /^\s+at /.test(line));
+  restated.stack = [`${error.name}: ${message}`, ...frames].join('\n');
+  return restated;
+}

@@ -43,9 +43,16 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 type Env = Record<string, string | undefined>;
 
-/** Reads .env once into process.env; real environment variables win. */
-export function loadDotenv(file = path.join(PROJECT_ROOT, '.env')): void {
+/**
+ * Reads .env (or CONFORMANCE_ENV_FILE; `none` reads nothing) into process.env; variables already
+ * in the environment win.
+ */
+export function loadDotenv(env: Env = process.env): void {
+  const chosen = text(env, 'CONFORMANCE_ENV_FILE');
+  if (chosen === 'none') return;
+  const file = path.resolve(chosen ?? path.join(PROJECT_ROOT, '.env'));
   if (existsSync(file)) dotenv.config({ path: file, quiet: true });
+  else if (chosen !== undefined) exitWithProblem(`CONFORMANCE_ENV_FILE names a file that does not exist: ${file}.`);
 }
 
 function text(env: Env, name: string): string | undefined {

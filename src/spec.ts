@@ -46,12 +46,13 @@ function parse(file: string, text: string): unknown {
     }
   }
   if (ext === '.yaml' || ext === '.yml') {
-    const doc = YAML.parseDocument(text, { prettyErrors: false });
+    const doc = YAML.parseDocument(text, { prettyErrors: true });
     const first = doc.errors[0];
     if (first) {
       const at = first.linePos?.[0];
       const where = at ? ` at line ${at.line}, column ${at.col}` : '';
-      throw new SpecError(`${file}: not valid YAML${where} (${first.message.split('\n')[0]}).`);
+      const reason = (first.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
+      throw new SpecError(`${file}: not valid YAML${where} (${reason}).`);
     }
     return doc.toJS({ maxAliasCount: 100 });
   }

@@ -18,38 +18,10 @@ export type Validation = { ok: true } | { ok: false; problems: SchemaProblem[] }
 
 export function createAjv(): Ajv {
   // strict mode stays on so a typo in a schema is an error, not a silently ignored keyword.
-  const ajv = new Ajv({ strict: true, allErrors: true, discriminator: true, validateFormats: true });
+  const ajv = new Ajv({ strict: true, allErrors: true, verbose: true, discriminator: true });
   addFormats(ajv);
   for (const keyword of OPENAPI_ANNOTATIONS) ajv.addKeyword({ keyword, schemaType: [] as never });
   return ajv;
-}
-
-/**
- * Declares what the spec uses beyond JSON Schema, so strict mode accepts exactly that: every `x-*`
- * extension as an annotation, and every format ajv-formats lacks as unchecked, because OpenAPI
- * makes `format` an open value ("tools MAY ignore formats they do not know"). Returns those formats.
- */
-function declareSpecVocabulary(ajv: Ajv, root: unknown): string[] {
-  const declared = new Set<string>();
-  const unchecked: string[] = [];
-  const seen = new Set<unknown>();
-  const visit = (node: unknown): void => {
-    if (node === null || typeof node !== 'object' || seen.has(node)) return;
-    seen.add(node);
-    for (const [key, value] of Object.entries(node)) {
-      if (key.startsWith('x-') && !declared.has(key)) {
-        declared.add(key);
-        ajv.addKeyword(key);
-      }
-      if (key === 'format' && typeof value === 'string' && !ajv.formats[value]) {
-        ajv.addFormat(value, true);
-        unchecked.push(value);
-      }
-      visit(value);
-    }
-  };
-  visit(root);
-  return unchecked;
 }
 
 function show(value: unknown): string {
@@ -110,12 +82,37 @@ export function describeErrors(errors: ErrorObject[] | null | undefined, data: u
 export class Validators {
   private readonly ajv = createAjv();
   private readonly compiled = new WeakMap<object, ValidateFunction>();
-
+  private readonly declared = new Set<string>();
   /** Formats the spec uses that no validator checks (reported, never silently dropped). */
-  readonly uncheckedFormats: string[];
+  readonly uncheckedFormats: string[] = [];
 
   constructor(readonly spec: LoadedSpec) {
-    this.uncheckedFormats = declareSpecVocabulary(this.ajv, spec.document);
+    this.declareVocabulary(spec.document);
+  }
+
+  /**
+   * Declares what a document uses beyond JSON Schema, so strict mode accepts exactly that: every
+   * `x-*` extension as an annotation, and every format ajv-formats lacks as unchecked, because
+   * OpenAPI makes `format` an open value that tools may ignore when they do not know it.
+   */
+  private declareVocabulary(root: unknown): void {
+    const seen = new Set<unknown>();
+    const visit = (node: unknown): void => {
+      if (node === null || typeof node !== 'object' || seen.has(node)) return;
+      seen.add(node);
+      for (const [key, value] of Object.entries(node)) {
+        if (key.startsWith('x-') && !this.declared.has(key)) {
+          this.declared.add(key);
+          this.ajv.addKeyword(key);
+        }
+        if (key === 'format' && typeof value === 'string' && !this.ajv.formats[value]) {
+          this.ajv.addFormat(value, true);
+          this.uncheckedFormats.push(value);
+        }
+        visit(value);
+      }
+    };
+    visit(root);
   }
 
   /** The JSON schema the spec documents for a response, or undefined when it documents none. */
@@ -129,6 +126,7 @@ export class Validators {
   compile(schema: object): ValidateFunction {
     let validate = this.compiled.get(schema);
     if (!validate) {
+      this.declareVocabulary(schema);
       validate = this.ajv.compile(schema);
       this.compiled.set(schema, validate);
     }

@@ -11,7 +11,7 @@ export interface Deviation {
 
 const modes = (suffix: string, names: string[]) => names.map((mode) => `getDocumentDetail/metadata-${mode}/${suffix}`);
 
-export const DEVIATIONS = {
+const definitions = {
   'all-drops-doc-metadata': {
     description: 'metadata=all (and the default) leaves doc_metadata out',
     fails: modes('exact-fields', ['all', 'default']),
@@ -59,5 +59,6 @@ export const DEVIATIONS = {
   },
 } satisfies Record<string, Deviation>;
 
-export type DeviationName = keyof typeof DEVIATIONS;
+export type DeviationName = keyof typeof definitions;
+export const DEVIATIONS: Record<DeviationName, Deviation> = definitions;
 export const DEVIATION_NAMES: string[] = Object.keys(DEVIATIONS);

@@ -1,0 +1,74 @@
+// Settings: defaults, validation, and one clear line for every bad value.
+import { expect, test } from '@playwright/test';
+import { ConfigError, loadSettings } from '../src/config';
+import { MOCK_IDS } from '../src/mock/data';
+
+const KEY = 'dataset-SECRETKEYCANARY123';
+const LIVE = {
+  DIFY_BASE_URL: 'https://dify.example.com/v1/',
+  DIFY_API_KEY: KEY,
+  DIFY_DATASET_ID: '11111111-2222-4333-8444-555555555555',
+  DIFY_DOCUMENT_ID: '66666666-7777-4888-9999-aaaaaaaaaaaa',
+};
+
+test('without DIFY_BASE_URL the target is the embedded mock with its own ids', () => {
+  const settings = loadSettings({});
+  expect(settings.target).toEqual({ kind: 'mock', deviations: [] });
+  expect(settings.ids).toEqual(MOCK_IDS);
+});
+
+test('a live target keeps its base URL without the trailing slash and reads the ids', () => {
+  const settings = loadSettings(LIVE);
+  expect(settings.target).toEqual({ kind: 'live', baseUrl: 'https://dify.example.com/v1' });
+  expect(settings.ids.documentId).toBe(LIVE.DIFY_DOCUMENT_ID);
+  expect(settings.signedUrlTtlSeconds).toBe(300);
+  expect(settings.strict).toBe(false);
+});
+
+const bad: [string, Record<string, string | undefined>, RegExp][] = [
+  ['a base URL that is not a URL', { DIFY_BASE_URL: 'dify.example.com' }, /^DIFY_BASE_URL is not a URL/],
+  [
+    'a base URL without /v1',
+    { DIFY_BASE_URL: 'https://dify.example.com' },
+    /^DIFY_BASE_URL must be the API base including \/v1/,
+  ],
+  ['a base URL with credentials', { DIFY_BASE_URL: 'https://u:p@dify.example.com/v1' }, /must not carry credentials/],
+  ['a missing API key', { DIFY_API_KEY: undefined }, /^DIFY_API_KEY is not set/],
+  ['a missing dataset id', { DIFY_DATASET_ID: undefined }, /^DIFY_DATASET_ID is not set/],
+  ['a malformed document id', { DIFY_DOCUMENT_ID: 'doc-1' }, /^DIFY_DOCUMENT_ID is not a UUID \(got "doc-1"\)/],
+  ['half of the foreign pair', { DIFY_FOREIGN_DATASET_ID: LIVE.DIFY_DATASET_ID }, /go together/],
+  ['a malformed TTL', { DIFY_SIGNED_URL_TTL: '5m' }, /^DIFY_SIGNED_URL_TTL must be a whole number/],
+  ['a malformed strict flag', { CONFORMANCE_STRICT: 'yes' }, /^CONFORMANCE_STRICT must be 1 or 0/],
+  [
+    'a missing spec file',
+    { CONFORMANCE_SPEC: '/nowhere/spec.yaml' },
+    /^CONFORMANCE_SPEC names a file that does not exist/,
+  ],
+  [
+    'deviations against a live server',
+    { CONFORMANCE_MOCK_DEVIATIONS: 'text-content-type' },
+    /only applies to the embedded mock/,
+  ],
+];
+
+for (const [what, change, message] of bad) {
+  test(`${what} is one ConfigError line naming the variable, without the key`, () => {
+    let error: unknown;
+    try {
+      loadSettings({ ...LIVE, ...change });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const text = (error as Error).message;
+    expect(text).toMatch(message);
+    expect(text).not.toContain('\n');
+    expect(text).not.toContain(KEY);
+  });
+}
+
+test('an unknown mock deviation lists the known ones', () => {
+  expect(() => loadSettings({ CONFORMANCE_MOCK_DEVIATIONS: 'nope' })).toThrow(
+    /unknown deviation "nope": known ones are /,
+  );
+});

@@ -1,0 +1,38 @@
+// Every check can fail: each broken variant of the mock makes exactly its intended checks fail.
+import { expect, test } from '@playwright/test';
+import { DEVIATIONS } from '../src/mock/deviations';
+import { checksWith, runSuite } from './run-suite';
+
+test('the conforming mock passes every check, none skipped, and writes the three outputs', async () => {
+  const run = await runSuite();
+  expect(run.stderr).toBe('');
+  expect(checksWith(run, 'failed')).toEqual([]);
+  expect(checksWith(run, 'skipped')).toEqual([]);
+  expect(checksWith(run, 'warning')).toEqual([]);
+  expect(run.report?.summary.passed).toBeGreaterThan(0);
+  expect(run.code).toBe(0);
+});
+
+for (const [name, deviation] of Object.entries(DEVIATIONS)) {
+  test(`with deviation ${name}, exactly ${[...deviation.fails, ...(deviation.warns ?? [])].join(', ') || 'nothing'} break`, async () => {
+    const run = await runSuite({ CONFORMANCE_MOCK_DEVIATIONS: name });
+    expect(checksWith(run, 'failed')).toEqual([...deviation.fails].sort());
+    expect(checksWith(run, 'warning')).toEqual([...(deviation.warns ?? [])].sort());
+    expect(checksWith(run, 'skipped')).toEqual([]);
+    expect(run.code).toBe(deviation.fails.length > 0 ? 1 : 0);
+    for (const result of run.report?.results ?? []) {
+      if (result.outcome !== 'failed' && result.outcome !== 'warning') continue;
+      // A failure reads like a bug report: the check, expected vs actual, the request, the contract.
+      expect(result.detail).toContain(result.check);
+      expect(result.detail).toMatch(/expected: .+\nactual: {3}.+/);
+      expect(result.detail).toMatch(/request: {2}GET http/);
+      expect(result.detail).toContain('contract: #/paths/');
+    }
+  });
+}
+
+test('CONFORMANCE_STRICT=1 turns undocumented fields from a warning into a failure', async () => {
+  const run = await runSuite({ CONFORMANCE_MOCK_DEVIATIONS: 'undocumented-field', CONFORMANCE_STRICT: '1' });
+  expect(checksWith(run, 'failed')).toEqual([...(DEVIATIONS['undocumented-field'].warns ?? [])].sort());
+  expect(run.code).toBe(1);
+});

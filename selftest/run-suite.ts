@@ -1,0 +1,68 @@
+// Runs the conformance suite in a child process, as a user would, and reads what it wrote.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { PROJECT_ROOT } from '../src/paths';
+import type { ConformanceReport } from '../src/report/model';
+
+export interface SuiteRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  reportDir: string;
+  outputDir: string;
+  report?: ConformanceReport;
+}
+
+const PLAYWRIGHT_CLI = path.join(PROJECT_ROOT, 'node_modules', '@playwright', 'test', 'cli.js');
+
+/** The environment of a clean shell: none of this runner's Playwright or suite settings leak in. */
+function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    if (/^(PW_|PLAYWRIGHT_|TEST_|DIFY_|CONFORMANCE_)/.test(name)) continue;
+    env[name] = value;
+  }
+  return { ...env, FORCE_COLOR: '0', CI: '1', CONFORMANCE_ENV_FILE: 'none', ...extra };
+}
+
+export function runSuite(
+  env: Record<string, string> = {},
+  args: string[] = [],
+  timeoutMs = 110_000,
+): Promise<SuiteRun> {
+  const scratch = mkdtempSync(path.join(tmpdir(), 'conformance-run-'));
+  const reportDir = path.join(scratch, 'reports');
+  const outputDir = path.join(scratch, 'test-results');
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [PLAYWRIGHT_CLI, 'test', '--output', outputDir, ...args], {
+      cwd: PROJECT_ROOT,
+      env: cleanEnv({ CONFORMANCE_REPORT_DIR: reportDir, ...env }),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+    });
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      const file = path.join(reportDir, 'conformance.json');
+      const report = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as ConformanceReport) : undefined;
+      resolve({ code, stdout, stderr, reportDir, outputDir, report });
+    });
+  });
+}
+
+export function checksWith(run: SuiteRun, outcome: string): string[] {
+  return (run.report?.results ?? [])
+    .filter((r) => r.outcome === outcome)
+    .map((r) => r.check)
+    .sort();
+}

@@ -14,7 +14,8 @@ const LIVE = {
 test('without DIFY_BASE_URL the target is the embedded mock with its own ids', () => {
   const settings = loadSettings({});
   expect(settings.target).toEqual({ kind: 'mock', deviations: [] });
-  expect(settings.ids).toEqual(MOCK_IDS);
+  expect(settings.ids).toMatchObject(MOCK_IDS);
+  expect(settings.ids.documentSha256).toMatch(/^[0-9a-f]{64}$/);
 });
 
 test('a live target keeps its base URL without the trailing slash and reads the ids', () => {

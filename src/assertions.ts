@@ -61,3 +61,35 @@ export function expectObject(body: unknown, response: HttpResponse): Record<stri
   }));
   return body;
 }
+
+/**
+ * Dify's error contract for one response: the status, a JSON body valid against the spec's schema
+ * for that status, `status` in the body equal to the HTTP status, and the expected `code`.
+ */
+export function expectDifyError(
+  validators: Validators,
+  operationId: string,
+  response: HttpResponse,
+  status: number,
+  code: string | undefined,
+): Record<string, unknown> {
+  expectStatus(response, status);
+  const body = expectJson(response);
+  expectSchema(validators, validators.responseSchema(operationId, status), body, response);
+  const error = expectObject(body, response);
+  claim(error.status === response.status, () => ({
+    expected: `status ${response.status}, the HTTP status`,
+    actual: `status ${show(error.status)}`,
+    pointer: '/status',
+    request: response.summary,
+  }));
+  if (code !== undefined) {
+    claim(error.code === code, () => ({
+      expected: `code ${show(code)}`,
+      actual: `code ${show(error.code)}`,
+      pointer: '/code',
+      request: response.summary,
+    }));
+  }
+  return error;
+}

@@ -1,8 +1,10 @@
 // The suite's settings: read from the environment and .env, validated here and nowhere else.
+
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import dotenv from 'dotenv';
-import { MOCK_API_KEY, MOCK_IDS, MOCK_SIGNED_URL_TTL } from './mock/data';
+import { GUIDE_FILE, MOCK_API_KEY, MOCK_IDS, MOCK_SIGNED_URL_TTL } from './mock/data';
 import { DEVIATION_NAMES } from './mock/deviations';
 import { DEFAULT_SPEC, PROJECT_ROOT } from './paths';
 
@@ -20,6 +22,8 @@ export interface TargetIds {
   apiDisabledDatasetId?: string;
   foreignDatasetId?: string;
   foreignDocumentId?: string;
+  /** SHA-256 (hex) of DIFY_DOCUMENT_ID's original file, when known: the download must match it. */
+  documentSha256?: string;
 }
 
 export type Target = { kind: 'live'; baseUrl: string } | { kind: 'mock'; deviations: string[] };
@@ -71,6 +75,14 @@ function uuid(env: Env, name: string, what: string): string | undefined {
 function requiredUuid(env: Env, name: string, what: string): string {
   const value = uuid(env, name, what);
   if (value === undefined) throw new ConfigError(`${name} is not set: set it to ${what} (a UUID).`);
+  return value;
+}
+
+function sha256(env: Env): string | undefined {
+  const value = text(env, 'DIFY_DOCUMENT_SHA256')?.toLowerCase();
+  if (value !== undefined && !/^[0-9a-f]{64}$/.test(value)) {
+    throw new ConfigError(`DIFY_DOCUMENT_SHA256 is not a hex SHA-256 (got "${value}"): e.g. the output of sha256sum.`);
+  }
   return value;
 }
 
@@ -156,7 +168,7 @@ export function loadSettings(env: Env = process.env): Settings {
       ...common,
       target: { kind: 'mock', deviations: deviations(env) },
       apiKey: text(env, 'DIFY_API_KEY') ?? MOCK_API_KEY,
-      ids: { ...MOCK_IDS },
+      ids: { ...MOCK_IDS, documentSha256: createHash('sha256').update(GUIDE_FILE.bytes).digest('hex') },
       signedUrlTtlSeconds: MOCK_SIGNED_URL_TTL,
     };
   }
@@ -185,6 +197,7 @@ export function loadSettings(env: Env = process.env): Settings {
       apiDisabledDatasetId: uuid(env, 'DIFY_API_DISABLED_DATASET_ID', 'a knowledge base whose API access is off'),
       foreignDatasetId,
       foreignDocumentId,
+      documentSha256: sha256(env),
     },
     signedUrlTtlSeconds: seconds(env, 'DIFY_SIGNED_URL_TTL', 300, 1),
   };

@@ -139,38 +139,59 @@ export function createMockApp(options: MockOptions): { app: Hono<Env>; requests:
     return c.json(body, 200);
   });
 
+  let firstUrl: string | undefined;
+  const usedNonces = new Set<string>();
+
   app.get(`${DOCUMENT_PATH}/download`, auth, (c) => {
     const doc = findDocument(c);
     if (doc instanceof Response) return doc;
-    if (!doc.file) return difyError(c, 404, 'not_found', 'Document does not have an uploaded file to download.');
-    const timestamp = String(Math.floor(now() / 1000));
+    const file = doc.file ?? (on('non-file-download-200') ? [...files.values()][0] : undefined);
+    if (!file) return difyError(c, 404, 'not_found', 'Document does not have an uploaded file to download.');
+    if (on('same-url-twice') && firstUrl) return c.json({ url: firstUrl });
+    const issued = Math.floor(now() / 1000) - (on('expired-on-issue') ? options.signedUrlTtl + 1 : 0);
+    const timestamp = String(issued);
     const nonce = randomBytes(16).toString('hex');
+    const signed = on('timestamp-not-signed') ? '0' : timestamp;
     const query = new URLSearchParams({
       timestamp,
       nonce,
-      sign: signFilePreview(secret, doc.file.id, timestamp, nonce),
+      sign: signFilePreview(secret, file.id, signed, nonce),
       as_attachment: 'true',
     });
-    const origin = new URL(c.req.url).origin;
-    return c.json({ url: `${origin}/files/${doc.file.id}/file-preview?${query}` });
+    if (on('url-carries-key')) query.set('api_key', options.apiKey);
+    const origin = on('relative-url') ? '' : new URL(c.req.url).origin;
+    firstUrl ??= `${origin}/files/${file.id}/file-preview?${query}`;
+    return c.json({ url: `${origin}/files/${file.id}/file-preview?${query}` });
   });
 
   // Dify's FilePreviewApi: no API key; the signature and its timestamp are the only credential.
   app.get('/files/:file_id/file-preview', (c) => {
+    if (on('file-url-needs-key') && c.req.header('authorization') !== `Bearer ${options.apiKey}`) {
+      return difyError(c, 401, 'unauthorized', 'Access token is invalid');
+    }
     const { timestamp, nonce, sign } = c.req.query();
     if (!timestamp || !nonce || !sign || !/^\d+$/.test(timestamp)) {
       return difyError(c, 400, 'invalid_param', 'timestamp, nonce and sign are required');
     }
     const file = files.get(c.req.param('file_id'));
-    const expected = file ? signFilePreview(secret, file.id, timestamp, nonce) : '';
+    const signed = on('timestamp-not-signed') ? '0' : timestamp;
+    const expected = file ? signFilePreview(secret, file.id, signed, nonce) : '';
+    const validSign = on('signature-not-checked') || sameText(sign, expected);
     const age = Math.floor(now() / 1000) - Number(timestamp);
-    if (!file || !sameText(sign, expected) || age > options.signedUrlTtl) {
+    const alive = on('never-expires') || age <= options.signedUrlTtl;
+    const fresh = !on('single-use-urls') || !usedNonces.has(nonce);
+    if (!file || !validSign || !alive || !fresh) {
       return difyError(c, 404, 'not_found', 'File not found or signature is invalid');
     }
-    return c.body(new Uint8Array(file.bytes), 200, {
-      'Content-Type': 'application/octet-stream',
-      'Content-Length': String(file.bytes.length),
-      'Content-Disposition': `attachment; filename*=UTF-8''${encodeURIComponent(file.name)}`,
+    usedNonces.add(nonce);
+    let bytes = file.bytes;
+    if (on('serves-other-bytes')) bytes = Buffer.alloc(bytes.length, 0x2a);
+    if (on('truncated-file')) bytes = bytes.subarray(0, -1);
+    const name = on('wrong-file-name') ? 'other.bin' : file.name;
+    return c.body(new Uint8Array(bytes), 200, {
+      'Content-Type': on('html-file-type') ? 'text/html; charset=utf-8' : 'application/octet-stream',
+      'Content-Length': String(bytes.length),
+      'Content-Disposition': `attachment; filename*=UTF-8''${encodeURIComponent(name)}`,
     });
   });
 

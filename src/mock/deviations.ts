@@ -11,6 +11,18 @@ export interface Deviation {
 
 const modes = (suffix: string, names: string[]) => names.map((mode) => `getDocumentDetail/metadata-${mode}/${suffix}`);
 
+/** Checks that need a working signed URL first (their precondition fails with the URL). */
+const FETCHES_SIGNED_URL = [
+  'downloadDocument/signed-url/original-bytes',
+  'downloadDocument/signed-url/file-size',
+  'downloadDocument/signed-url/file-name',
+  'downloadDocument/signed-url/content-type',
+  'downloadDocument/tamper/signature',
+  'downloadDocument/tamper/time',
+  'downloadDocument/signed-url/expiry',
+  'downloadDocument/signed-url/fresh-urls',
+];
+
 const definitions = {
   'all-drops-doc-metadata': {
     description: 'metadata=all (and the default) leaves doc_metadata out',
@@ -56,6 +68,66 @@ const definitions = {
     description: 'every full document carries an undocumented field',
     fails: [],
     warns: modes('undocumented-fields', ['all', 'default', 'without']),
+  },
+  'file-url-needs-key': {
+    description: 'the signed URL answers 401 unless the API key is sent too',
+    fails: [...FETCHES_SIGNED_URL, 'downloadDocument/signed-url/resolves-anonymously'],
+  },
+  'relative-url': {
+    description: 'the url is a path, not an absolute URL',
+    fails: [
+      ...FETCHES_SIGNED_URL,
+      'downloadDocument/signed-url/absolute',
+      'downloadDocument/signed-url/resolves-anonymously',
+    ],
+  },
+  'expired-on-issue': {
+    description: 'the signed URL is dated a lifetime in the past, so it is dead on arrival',
+    fails: [...FETCHES_SIGNED_URL, 'downloadDocument/signed-url/resolves-anonymously'],
+  },
+  'url-carries-key': {
+    description: 'the signed URL carries the API key in its query',
+    fails: ['downloadDocument/signed-url/no-api-key'],
+  },
+  'signature-not-checked': {
+    description: 'the file route serves any signature (so a moved timestamp passes too)',
+    fails: ['downloadDocument/tamper/signature', 'downloadDocument/tamper/time'],
+  },
+  'timestamp-not-signed': {
+    description: 'the signature does not cover the timestamp, so a later timestamp is accepted',
+    fails: ['downloadDocument/tamper/time'],
+  },
+  'never-expires': {
+    description: 'the file route ignores the URL lifetime',
+    fails: ['downloadDocument/signed-url/expiry'],
+  },
+  'serves-other-bytes': {
+    description: 'the signed URL serves other bytes of the same length',
+    fails: ['downloadDocument/signed-url/original-bytes'],
+  },
+  'truncated-file': {
+    description: 'the signed URL serves the file without its last byte',
+    fails: ['downloadDocument/signed-url/original-bytes', 'downloadDocument/signed-url/file-size'],
+  },
+  'wrong-file-name': {
+    description: 'Content-Disposition names another file',
+    fails: ['downloadDocument/signed-url/file-name'],
+  },
+  'html-file-type': {
+    description: 'the download is sent as text/html',
+    fails: ['downloadDocument/signed-url/content-type'],
+  },
+  'same-url-twice': {
+    description: 'every call returns the first URL it issued',
+    fails: ['downloadDocument/signed-url/fresh-urls'],
+  },
+  'single-use-urls': {
+    description: 'a signed URL works once',
+    fails: ['downloadDocument/signed-url/fresh-urls'],
+  },
+  'non-file-download-200': {
+    description: 'a Notion document gets a download URL',
+    fails: ['downloadDocument/errors/non-file-document'],
   },
 } satisfies Record<string, Deviation>;
 

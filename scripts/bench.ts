@@ -1,0 +1,247 @@
+// Benchmark: spec load and compile times, the suite's wall time against the embedded mock, the mock's raw request rate.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { type APIRequestContext, request } from '@playwright/test';
+import { MOCK_API_KEY, MOCK_IDS, MOCK_SIGNED_URL_TTL } from '../src/mock/data';
+import { type RunningMock, startMock } from '../src/mock/server';
+import { DEFAULT_SPEC, PROJECT_ROOT } from '../src/paths';
+import type { ConformanceReport } from '../src/report/model';
+
+const REPEATS = 5;
+const SUITE_RUNS = 5;
+const SUITE_TIMEOUT_MS = 180_000;
+const REQUESTS = 2000;
+const WARMUP_REQUESTS = 100;
+const CONCURRENCY = 8;
+const ENV_PREFIXES = ['DIFY_', 'CONFORMANCE_', 'PW_', 'PLAYWRIGHT_', 'TEST_'];
+
+const ms = (value: number): string => `${value.toFixed(1)} ms`;
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+}
+
+function spread(values: number[]): string {
+  return `median ${ms(median(values))} (min–max ${ms(Math.min(...values))}–${ms(Math.max(...values))})`;
+}
+
+async function timed<T>(work: () => Promise<T> | T): Promise<[number, T]> {
+  const started = performance.now();
+  const value = await work();
+  return [performance.now() - started, value];
+}
+
+async function benchSpecs(): Promise<void> {
+  console.log('1. Spec load (parse + validate + dereference) and schema compile');
+  // Imported here, not at the top, so the cold figure can show what the first import costs.
+  const [importMs, [{ loadSpec }, { Validators }]] = await timed(() =>
+    Promise.all([import('../src/spec'), import('../src/validation')]),
+  );
+  console.log(`   module import (spec.ts + validation.ts): ${ms(importMs)}`);
+  const files = [
+    DEFAULT_SPEC,
+    path.resolve(PROJECT_ROOT, '../shared/upstream/openapi_knowledge.json'),
+    path.resolve(PROJECT_ROOT, '../shared/upstream/openapi_service.json'),
+  ];
+  for (const file of files) {
+    const name = path.relative(PROJECT_ROOT, file);
+    if (!existsSync(file)) {
+      console.log(`   ${name}: missing, skipped`);
+      continue;
+    }
+    const loads: number[] = [];
+    const compiles: number[] = [];
+    let schemas = 0;
+    let firstLoad = 0;
+    let firstCompile = 0;
+    // Run 0 is the warm-up; reported separately because it pays for lazy initialisation and JIT.
+    for (let run = 0; run <= REPEATS; run++) {
+      const [loadMs, spec] = await timed(() => loadSpec(file));
+      // A fresh Validators each time: it caches compiled schemas, so reuse would measure a lookup.
+      const [compileMs, count] = await timed(() => new Validators(spec).compileAll());
+      schemas = count;
+      if (run === 0) [firstLoad, firstCompile] = [loadMs, compileMs];
+      else {
+        loads.push(loadMs);
+        compiles.push(compileMs);
+      }
+    }
+    console.log(`   ${name} (${schemas} schemas compiled)`);
+    console.log(`     load:    first ${ms(firstLoad)}, then ${spread(loads)}`);
+    console.log(`     compile: first ${ms(firstCompile)}, then ${spread(compiles)}`);
+  }
+}
+
+interface SuiteRun {
+  wallMs: number;
+  beforeBeginMs: number;
+  exitCode: number | null;
+  report: ConformanceReport;
+}
+
+function childEnv(reportDir: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (!ENV_PREFIXES.some((prefix) => key.startsWith(prefix))) env[key] = value;
+  }
+  return { ...env, CONFORMANCE_ENV_FILE: 'none', CONFORMANCE_REPORT_DIR: reportDir, FORCE_COLOR: '0' };
+}
+
+function runSuite(run: number, tmp: string): Promise<SuiteRun> {
+  const reportDir = path.join(tmp, 'reports');
+  const reportFile = path.join(reportDir, 'conformance.json');
+  // A stale report from the previous run must not pass for this one's.
+  rmSync(reportDir, { recursive: true, force: true });
+  const cli = path.join(PROJECT_ROOT, 'node_modules/@playwright/test/cli.js');
+  const args = [cli, 'test', '--output', path.join(tmp, 'test-results')];
+  return new Promise((resolve, reject) => {
+    const spawnedAt = Date.now();
+    const started = performance.now();
+    // Detached, so a timeout can kill the runner together with its workers (one process group).
+    const child = spawn(process.execPath, args, {
+      cwd: PROJECT_ROOT,
+      env: childEnv(reportDir),
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    const keep = (chunk: Buffer) => {
+      output = (output + chunk.toString('utf8')).slice(-4000);
+    };
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
+    const stop = (reason: string) => {
+      try {
+        if (child.pid) process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // Already gone: nothing left to stop.
+      }
+      reject(new Error(`suite run ${run} ${reason}`));
+    };
+    const timer = setTimeout(() => stop(`exceeded ${SUITE_TIMEOUT_MS / 1000} s and was killed`), SUITE_TIMEOUT_MS);
+    // A detached group does not get the terminal's Ctrl-C, so pass it on rather than orphan the runner.
+    const onInterrupt = () => stop('was interrupted');
+    process.once('SIGINT', onInterrupt);
+    const settle = () => {
+      clearTimeout(timer);
+      process.removeListener('SIGINT', onInterrupt);
+    };
+    child.once('error', (error) => {
+      settle();
+      reject(new Error(`suite run ${run} could not start: ${error.message}`));
+    });
+    child.once('close', (exitCode) => {
+      settle();
+      const wallMs = performance.now() - started;
+      if (!existsSync(reportFile)) {
+        const last = output.trim().split('\n').pop() ?? '';
+        reject(new Error(`suite run ${run} exited with ${exitCode} and wrote no report: ${last}`));
+        return;
+      }
+      const report = JSON.parse(readFileSync(reportFile, 'utf8')) as ConformanceReport;
+      resolve({ wallMs, beforeBeginMs: Date.parse(report.startedAt) - spawnedAt, exitCode, report });
+    });
+  });
+}
+
+async function benchSuite(): Promise<ConformanceReport> {
+  console.log(`\n2. Suite against the embedded mock (${SUITE_RUNS} runs)`);
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'conformance-bench-'));
+  try {
+    const runs: SuiteRun[] = [];
+    for (let run = 1; run <= SUITE_RUNS; run++) runs.push(await runSuite(run, tmp));
+    const waits = (report: ConformanceReport) =>
+      report.results.filter((r) => r.check.includes('/expiry')).reduce((sum, r) => sum + r.durationMs, 0);
+    const last = runs[runs.length - 1]?.report;
+    if (!last) throw new Error('no suite run finished');
+    const rows: [string, (r: SuiteRun) => number][] = [
+      ['wall time', (r) => r.wallMs],
+      ['start-up: wall − reporter durationMs (node, CLI, config, exit)', (r) => r.wallMs - r.report.durationMs],
+      ['checks: reporter durationMs (global setup, test loading, workers, checks)', (r) => r.report.durationMs],
+      ['spawn → reporter onBegin (start-up + global setup + test loading)', (r) => r.beforeBeginMs],
+      ['waits: checks whose id contains /expiry', (r) => waits(r.report)],
+    ];
+    const counts = [...new Set(runs.map((r) => r.report.results.length))];
+    // The count can change between runs if tests/ is edited while the benchmark runs.
+    console.log(`   checks per run: ${counts.join(', ')} (last run: ${JSON.stringify(last.summary)})`);
+    for (const [label, figure] of rows) console.log(`   ${label.padEnd(74)} ${spread(runs.map(figure))}`);
+    const failed = runs.filter((r) => r.exitCode !== 0);
+    if (failed.length > 0) console.log(`   note: ${failed.length} of ${runs.length} runs exited non-zero`);
+    return last;
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/** Sends `total` GETs with `concurrency` in flight; returns the wall time and per-request latencies. */
+async function hammer(context: APIRequestContext, url: string, total: number, concurrency: number) {
+  const latencies: number[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < total) {
+      next++;
+      const started = performance.now();
+      const response = await context.get(url, {
+        headers: { Authorization: `Bearer ${MOCK_API_KEY}` },
+        failOnStatusCode: false,
+      });
+      // Read the body as the project's client does; the request is not done until it has arrived.
+      await response.body();
+      latencies.push(performance.now() - started);
+      if (response.status() !== 200) throw new Error(`the mock answered ${response.status()} to ${url}`);
+    }
+  };
+  const [wallMs] = await timed(() => Promise.all(Array.from({ length: concurrency }, worker)));
+  return { wallMs, latencies };
+}
+
+async function benchMock(report: ConformanceReport): Promise<void> {
+  console.log(`\n3. Raw request rate of the mock (Playwright APIRequestContext, ${REQUESTS} GETs)`);
+  let mock: RunningMock | undefined;
+  let context: APIRequestContext | undefined;
+  try {
+    mock = await startMock({ apiKey: MOCK_API_KEY, signedUrlTtl: MOCK_SIGNED_URL_TTL });
+    context = await request.newContext();
+    const url = `${mock.origin}/v1/datasets/${MOCK_IDS.datasetId}/documents/${MOCK_IDS.documentId}?metadata=all`;
+    await hammer(context, url, WARMUP_REQUESTS, 1);
+    let sequentialMean = 0;
+    for (const concurrency of [1, CONCURRENCY]) {
+      const { wallMs, latencies } = await hammer(context, url, REQUESTS, concurrency);
+      const mean = latencies.reduce((sum, value) => sum + value, 0) / latencies.length;
+      if (concurrency === 1) sequentialMean = mean;
+      const rate = (REQUESTS / wallMs) * 1000;
+      console.log(`   concurrency ${concurrency}: ${rate.toFixed(0)} requests/s, mean latency ${ms(mean)}`);
+    }
+    const exchanges = report.results.flatMap((r) => r.evidence ?? []);
+    if (exchanges.length === 0) {
+      console.log('   suite overhead: the last report has no evidence, so no requests to divide by');
+      return;
+    }
+    const perRequest = report.durationMs / exchanges.length;
+    const inSuiteMean = exchanges.reduce((sum, e) => sum + e.ms, 0) / exchanges.length;
+    console.log(`   requests in the last suite run: ${exchanges.length} (mean in-suite latency ${ms(inSuiteMean)})`);
+    console.log(
+      `   suite overhead: ${ms(perRequest)} of reporter durationMs per request = ` +
+        `${(perRequest / sequentialMean).toFixed(0)}× the raw sequential mean latency`,
+    );
+  } finally {
+    await context?.dispose();
+    await mock?.close();
+  }
+}
+
+async function main(): Promise<void> {
+  await benchSpecs();
+  const report = await benchSuite();
+  await benchMock(report);
+}
+
+main().catch((error: unknown) => {
+  console.error(`bench failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exitCode = 1;
+});

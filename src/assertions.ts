@@ -6,7 +6,7 @@ import { claim, show } from './violation';
 export function expectStatus(response: HttpResponse, expected: number): void {
   claim(response.status === expected, () => ({
     expected: `HTTP ${expected}`,
-    actual: `HTTP ${response.status} with ${show(response.text(), 200)}`,
+    actual: `HTTP ${response.status}${response.status >= 500 ? ' (a server error)' : ''} with ${show(response.text(), 200)}`,
     request: response.summary,
   }));
 }

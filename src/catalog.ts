@@ -11,8 +11,21 @@ export const CATALOG_FILE = path.join(PROJECT_ROOT, 'tests', 'checks.yaml');
 
 export type FieldRule = 'all' | { exactly: string[] } | { allExcept: string[] };
 
+export type CaseTarget =
+  | 'document'
+  | 'unknown-document'
+  | 'unknown-dataset'
+  | 'non-uuid-id'
+  | 'api-disabled-dataset'
+  | 'foreign-document'
+  | 'non-file-document';
+
 export interface CheckCase {
   metadata?: string | null;
+  /** The Authorization header instead of the API key; null sends none. */
+  authorization?: string | null;
+  /** Which document the request names. */
+  target?: CaseTarget;
   fields?: FieldRule;
   status?: number;
   code?: string;

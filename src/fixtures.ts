@@ -79,9 +79,11 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
       });
     }
   },
-  api: async ({ playwright, settings, target, redactor, evidence }, use) => {
+  api: async ({ playwright, settings, target, spec, redactor, evidence }, use) => {
     const context = await playwright.request.newContext();
-    await use(new ApiClient(context, redactor, evidence, settings.requestTimeoutMs, target.baseUrl, settings.apiKey));
+    await use(
+      new ApiClient(context, redactor, evidence, settings.requestTimeoutMs, target.baseUrl, settings.apiKey, spec),
+    );
     await context.dispose();
   },
   anonymous: async ({ playwright, settings, redactor, evidence }, use) => {

@@ -1,10 +1,13 @@
 // HTTP clients for checks: every exchange is recorded, redacted, as evidence for the report.
 import type { APIRequestContext } from '@playwright/test';
 import type { Redactor } from './redact';
+import type { LoadedSpec } from './spec';
 import { ContractViolation, show } from './violation';
 
 export interface Exchange {
   client: 'api' | 'anonymous';
+  /** The spec operation the request exercised, for status-code coverage. */
+  operationId?: string;
   method: string;
   url: string;
   requestHeaders: Record<string, string>;
@@ -64,6 +67,7 @@ export class HttpResponse {
 export interface RequestOptions {
   headers?: Record<string, string>;
   maxRedirects?: number;
+  operationId?: string;
 }
 
 export class HttpClient {
@@ -80,6 +84,7 @@ export class HttpClient {
     const started = performance.now();
     const exchange: Exchange = {
       client: this.client,
+      operationId: options.operationId,
       method: 'GET',
       url: this.redactor.url(url),
       requestHeaders: this.redactor.headers(headers),
@@ -117,7 +122,13 @@ export class HttpClient {
   }
 }
 
-/** The authenticated client: sends the API key, and only ever to the configured API base. */
+export interface CallOptions {
+  query?: Record<string, string | null | undefined>;
+  /** Replaces `Bearer <key>` for the error contract's checks; null sends no Authorization header. */
+  authorization?: string | null;
+}
+
+/** The authenticated client: calls spec operations, and sends the API key only to the API base. */
 export class ApiClient extends HttpClient {
   constructor(
     context: APIRequestContext,
@@ -126,15 +137,18 @@ export class ApiClient extends HttpClient {
     timeoutMs: number,
     readonly baseUrl: string,
     private readonly apiKey: string,
+    private readonly spec: LoadedSpec,
   ) {
     super(context, 'api', redactor, evidence, timeoutMs);
   }
 
-  /** Fills a spec path template, e.g. /datasets/{dataset_id}/documents/{document_id}. */
-  url(template: string, params: Record<string, string>, query: Record<string, string | null | undefined> = {}): string {
-    const path = template.replace(/\{(\w+)\}/g, (_, name: string) => {
+  /** The URL of an operation: its path template filled in, under the API base. */
+  url(operationId: string, params: Record<string, string>, query: CallOptions['query'] = {}): string {
+    const operation = this.spec.operations.get(operationId);
+    if (!operation) throw new Error(`the spec has no operation ${operationId}`);
+    const path = operation.path.replace(/\{(\w+)\}/g, (_, name: string) => {
       const value = params[name];
-      if (value === undefined) throw new Error(`no value for the path parameter {${name}} of ${template}`);
+      if (value === undefined) throw new Error(`no value for the path parameter {${name}} of ${operationId}`);
       return encodeURIComponent(value);
     });
     const search = new URLSearchParams();
@@ -144,20 +158,15 @@ export class ApiClient extends HttpClient {
     return `${this.baseUrl}${path}${qs ? `?${qs}` : ''}`;
   }
 
-  /**
-   * GET with `Authorization: Bearer <key>`. `authorization` replaces that header for the error
-   * contract's checks (null sends none). Redirects are not followed: they could carry the key away.
-   */
-  override async get(
-    url: string,
-    options: RequestOptions & { authorization?: string | null } = {},
-  ): Promise<HttpResponse> {
+  /** Calls an operation with `Authorization: Bearer <key>`; redirects are not followed, they could carry the key away. */
+  async call(operationId: string, params: Record<string, string>, options: CallOptions = {}): Promise<HttpResponse> {
+    const url = this.url(operationId, params, options.query);
     if (!url.startsWith(`${this.baseUrl}/`)) {
       throw new Error(`refusing to send the API key to ${this.redactor.url(url)}: it is not under DIFY_BASE_URL`);
     }
-    const headers: Record<string, string> = { ...options.headers };
+    const headers: Record<string, string> = {};
     const authorization = options.authorization === undefined ? `Bearer ${this.apiKey}` : options.authorization;
     if (authorization !== null) headers.Authorization = authorization;
-    return super.get(url, { headers, maxRedirects: 0 });
+    return this.get(url, { headers, maxRedirects: 0, operationId });
   }
 }

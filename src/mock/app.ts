@@ -2,7 +2,15 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { type Context, Hono, type MiddlewareHandler } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { MOCK_DATASETS, MOCK_HOME_TENANT, MOCK_KEYS, type MockDocument, type MockFile, mockDocuments } from './data';
+import {
+  MOCK_DATASETS,
+  MOCK_HOME_TENANT,
+  MOCK_KEYS,
+  type MockDataset,
+  type MockDocument,
+  type MockFile,
+  mockDocuments,
+} from './data';
 import type { DeviationName } from './deviations';
 
 export interface MockOptions {
@@ -75,26 +83,66 @@ export function createMockApp(options: MockOptions): { app: Hono<Env>; requests:
 
   // Dify's validate_dataset_token: the key is checked before any dataset is looked up.
   const auth: MiddlewareHandler<Env> = async (c, next) => {
+    if (on('lookup-before-auth')) {
+      const refused = findDataset(c, undefined);
+      if (refused instanceof Response) return refused;
+    }
     const header = c.req.header('authorization');
+    if (header === undefined && on('missing-key-200')) {
+      c.set('tenantId', MOCK_HOME_TENANT);
+      return next();
+    }
+    if (header?.trim().toLowerCase() === 'bearer' && on('empty-bearer-500')) {
+      return difyError(c, 500, 'internal_server_error', 'Internal Server Error');
+    }
     const match = header === undefined ? null : /^(\S+)\s+(\S+)$/.exec(header.trim());
     if (!match)
       return difyError(c, 401, 'unauthorized', "Authorization header must be provided and start with 'Bearer'");
-    if (match[1]?.toLowerCase() !== 'bearer')
+    if (match[1]?.toLowerCase() !== 'bearer') {
+      if (on('basic-scheme-400')) return difyError(c, 400, 'invalid_param', 'Unsupported authorization scheme');
       return difyError(c, 401, 'unauthorized', "Authorization scheme must be 'Bearer'");
+    }
     const tenantId = keys[match[2] ?? ''];
-    if (!tenantId) return difyError(c, 401, 'unauthorized', 'Access token is invalid');
+    if (!tenantId) {
+      if (on('unknown-key-403')) return difyError(c, 403, 'forbidden', 'No permission.');
+      return difyError(c, 401, 'unauthorized', 'Access token is invalid');
+    }
     c.set('tenantId', tenantId);
     await next();
   };
 
+  /** The requested knowledge base, or the Dify error response that refuses it. */
+  function findDataset(c: Context<Env>, tenantId: string | undefined): MockDataset | Response {
+    const datasetId = c.req.param('dataset_id')?.toLowerCase();
+    const dataset = MOCK_DATASETS.find(
+      (d) => d.id === datasetId && (tenantId === undefined || on('foreign-document-served') || d.tenantId === tenantId),
+    );
+    if (!dataset) {
+      if (on('html-error-page')) return c.html(WERKZEUG_404, 404);
+      return difyError(c, 404, 'not_found', 'Dataset not found.');
+    }
+    if (!dataset.apiEnabled && !on('api-disabled-served')) {
+      const status = on('forbidden-status-mismatch') ? 404 : 403;
+      return c.json({ code: 'forbidden', message: 'Dataset api access is not enabled.', status }, 403);
+    }
+    return dataset;
+  }
+
   /** The requested document, or the Dify error response that refuses it. */
   function findDocument(c: Context<Env>): MockDocument | Response {
-    const datasetId = c.req.param('dataset_id')?.toLowerCase();
-    const dataset = MOCK_DATASETS.find((d) => d.id === datasetId && d.tenantId === c.get('tenantId'));
-    if (!dataset) return difyError(c, 404, 'not_found', 'Dataset not found.');
-    if (!dataset.apiEnabled) return difyError(c, 403, 'forbidden', 'Dataset api access is not enabled.');
+    const dataset = findDataset(c, c.get('tenantId'));
+    if (dataset instanceof Response) return dataset;
     const doc = documents.get(c.req.param('document_id')?.toLowerCase() ?? '');
-    if (!doc || doc.datasetId !== dataset.id) return difyError(c, 404, 'not_found', 'Document not found.');
+    if (!doc || doc.datasetId !== dataset.id) {
+      if (on('unknown-document-500')) return difyError(c, 500, 'internal_server_error', 'Internal Server Error');
+      if (on('document-404-without-code')) return c.json({ message: 'Document not found.', status: 404 }, 404);
+      if (on('error-leaks-traceback')) {
+        const trace =
+          'Traceback (most recent call last):\n  File "/app/api/services/dataset_service.py", line 812, in get_document';
+        return difyError(c, 404, 'not_found', `Document not found.\n${trace}`);
+      }
+      return difyError(c, 404, 'not_found', 'Document not found.');
+    }
     return doc;
   }
 
@@ -129,6 +177,8 @@ export function createMockApp(options: MockOptions): { app: Hono<Env>; requests:
     if (doc instanceof Response) return doc;
     const requested = c.req.query('metadata');
     let mode = requested ?? (on('default-is-without') ? 'without' : 'all');
+    if (on('empty-metadata-accepted') && mode === '') mode = 'all';
+    if (on('metadata-case-insensitive')) mode = mode.toLowerCase();
     if (!METADATA_MODES.includes(mode)) {
       if (!on('bogus-metadata-accepted'))
         return difyError(c, 400, 'invalid_metadata', `Invalid metadata value: ${mode}`);
@@ -195,6 +245,10 @@ export function createMockApp(options: MockOptions): { app: Hono<Env>; requests:
     });
   });
 
+  app.get('/v1/datasets/:dataset_id/documents/:document_id/*?', (c) => {
+    if (on('non-uuid-500')) return difyError(c, 500, 'internal_server_error', 'badly formed hexadecimal UUID string');
+    return c.html(WERKZEUG_404, 404);
+  });
   app.notFound((c) => c.html(WERKZEUG_404, 404));
   app.onError((error, c) => difyError(c, 500, 'internal_server_error', `The mock failed: ${error.message}`));
   return { app, requests };

@@ -23,6 +23,8 @@ const FETCHES_SIGNED_URL = [
   'downloadDocument/signed-url/fresh-urls',
 ];
 
+const both = (suffix: string) => [`getDocumentDetail/${suffix}`, `downloadDocument/${suffix}`];
+
 const definitions = {
   'all-drops-doc-metadata': {
     description: 'metadata=all (and the default) leaves doc_metadata out',
@@ -46,7 +48,7 @@ const definitions = {
   },
   'bogus-metadata-accepted': {
     description: 'an invalid metadata value gets 200 and the full document',
-    fails: ['getDocumentDetail/metadata-invalid/invalid-metadata'],
+    fails: ['getDocumentDetail/metadata-invalid/bogus'],
   },
   'word-count-as-string': {
     description: 'word_count is sent as a string',
@@ -128,6 +130,66 @@ const definitions = {
   'non-file-download-200': {
     description: 'a Notion document gets a download URL',
     fails: ['downloadDocument/errors/non-file-document'],
+  },
+  'missing-key-200': {
+    description: "a request without Authorization header is served as the key's workspace",
+    fails: [...both('auth/missing-header'), ...both('auth/before-lookup'), ...both('errors/no-leaks')],
+  },
+  'lookup-before-auth': {
+    description: 'the knowledge base is looked up before the key is checked (404/403 without a key)',
+    fails: both('auth/before-lookup'),
+  },
+  'basic-scheme-400': {
+    description: 'a non-Bearer scheme answers 400 instead of 401',
+    fails: both('auth/basic-scheme'),
+  },
+  'empty-bearer-500': {
+    description: "'Bearer ' with no token crashes with 500",
+    fails: both('auth/empty-bearer'),
+  },
+  'unknown-key-403': {
+    description: 'an unknown key answers 403 instead of 401',
+    fails: both('auth/unknown-key'),
+  },
+  'unknown-document-500': {
+    description: 'an unknown document crashes with 500',
+    fails: both('errors/unknown-document'),
+  },
+  'document-404-without-code': {
+    description: 'the 404 body for an unknown document has no code',
+    fails: both('errors/unknown-document'),
+  },
+  'error-leaks-traceback': {
+    description: 'the 404 body for an unknown document carries a Python traceback',
+    fails: both('errors/no-leaks'),
+  },
+  'html-error-page': {
+    description: 'an unknown knowledge base gets an HTML error page',
+    fails: both('errors/unknown-dataset'),
+  },
+  'forbidden-status-mismatch': {
+    description: 'the 403 body says status 404',
+    fails: both('errors/api-disabled-dataset'),
+  },
+  'api-disabled-served': {
+    description: 'a knowledge base whose API access is off is served anyway',
+    fails: both('errors/api-disabled-dataset'),
+  },
+  'foreign-document-served': {
+    description: "another workspace's document is served",
+    fails: both('errors/foreign-document'),
+  },
+  'non-uuid-500': {
+    description: 'a document id that is not a UUID crashes with 500',
+    fails: both('errors/non-uuid-id'),
+  },
+  'empty-metadata-accepted': {
+    description: 'an empty metadata value is served as metadata=all',
+    fails: ['getDocumentDetail/metadata-invalid/empty'],
+  },
+  'metadata-case-insensitive': {
+    description: 'metadata=ALL is served as metadata=all',
+    fails: ['getDocumentDetail/metadata-invalid/uppercase'],
   },
 } satisfies Record<string, Deviation>;
 

@@ -1,6 +1,10 @@
 // Every check can fail: each broken variant of the mock makes exactly its intended checks fail.
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { expect, test } from '@playwright/test';
+import reportSchema from '../schemas/conformance-report.schema.json';
 import { DEVIATIONS } from '../src/mock/deviations';
+import { createAjv } from '../src/validation';
 import { checksWith, runSuite } from './run-suite';
 
 test('the conforming mock passes every check, none skipped, and writes the three outputs', async () => {
@@ -10,7 +14,26 @@ test('the conforming mock passes every check, none skipped, and writes the three
   expect(checksWith(run, 'skipped')).toEqual([]);
   expect(checksWith(run, 'warning')).toEqual([]);
   expect(run.report?.summary.passed).toBeGreaterThan(0);
+  expect(run.report?.verdict).toBe('conformant');
   expect(run.code).toBe(0);
+  for (const file of ['conformance.json', 'conformance.html', 'junit.xml', 'html/index.html']) {
+    expect(existsSync(path.join(run.reportDir, file)), file).toBe(true);
+  }
+  const junit = readFileSync(path.join(run.reportDir, 'junit.xml'), 'utf8');
+  expect(junit.match(/<testcase /g)?.length).toBe(run.report?.summary.total);
+  const coverage = run.report?.coverage.statusCodes ?? {};
+  expect(
+    Object.values(coverage)
+      .flat()
+      .filter((c) => !c.exercised),
+  ).toEqual([]);
+  expect(run.report?.coverage.documentFields.filter((f) => !f.seen)).toEqual([]);
+});
+
+test('conformance.json is valid against schemas/conformance-report.schema.json', async () => {
+  const run = await runSuite({ CONFORMANCE_MOCK_DEVIATIONS: 'undocumented-field,wrong-file-name' });
+  const validate = createAjv().compile(reportSchema);
+  expect(validate(run.report), JSON.stringify(validate.errors)).toBe(true);
 });
 
 for (const [name, deviation] of Object.entries(DEVIATIONS)) {

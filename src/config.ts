@@ -4,6 +4,8 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import dotenv from 'dotenv';
+import { loadCatalog } from './catalog';
+import { type Expectation, loadExpectations } from './expectations';
 import { GUIDE_FILE, MOCK_API_KEY, MOCK_IDS, MOCK_SIGNED_URL_TTL } from './mock/data';
 import { DEVIATION_NAMES } from './mock/deviations';
 import { DEFAULT_SPEC, PROJECT_ROOT } from './paths';
@@ -36,11 +38,16 @@ export interface Settings {
   signedUrlTtlSeconds: number;
   /** How long one check may wait for a signed URL to expire. */
   maxWaitSeconds: number;
+  /** Accept self-signed or otherwise invalid TLS certificates (CONFORMANCE_INSECURE_TLS=1). */
+  insecureTls: boolean;
   /** Per-request timeout, so a hanging server fails one check instead of the run. */
   requestTimeoutMs: number;
   specPath: string;
   strict: boolean;
   reportDir: string;
+  /** Accepted deviations of this target, by check id (CONFORMANCE_EXPECTATIONS). */
+  expectations: Map<string, Expectation>;
+  expectationsFile?: string;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -153,11 +160,24 @@ function specPath(env: Env): string {
   return resolved;
 }
 
+function expectations(env: Env): Pick<Settings, 'expectations' | 'expectationsFile'> {
+  const value = text(env, 'CONFORMANCE_EXPECTATIONS');
+  if (value === undefined) return { expectations: new Map() };
+  const file = path.resolve(value);
+  try {
+    return { expectations: loadExpectations(file, new Set(loadCatalog().keys())), expectationsFile: file };
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
+}
+
 /** Validates every setting; throws a ConfigError whose message is one line naming the variable. */
 export function loadSettings(env: Env = process.env): Settings {
   const common = {
+    ...expectations(env),
     specPath: specPath(env),
     strict: flag(env, 'CONFORMANCE_STRICT'),
+    insecureTls: flag(env, 'CONFORMANCE_INSECURE_TLS'),
     reportDir: path.resolve(text(env, 'CONFORMANCE_REPORT_DIR') ?? path.join(PROJECT_ROOT, 'reports')),
     maxWaitSeconds: seconds(env, 'CONFORMANCE_MAX_WAIT', 360, 0),
     requestTimeoutMs: seconds(env, 'CONFORMANCE_REQUEST_TIMEOUT', 30, 1) * 1000,

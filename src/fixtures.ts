@@ -80,14 +80,17 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     }
   },
   api: async ({ playwright, settings, target, spec, redactor, evidence }, use) => {
-    const context = await playwright.request.newContext();
+    const context = await playwright.request.newContext({ ignoreHTTPSErrors: settings.insecureTls });
     await use(
       new ApiClient(context, redactor, evidence, settings.requestTimeoutMs, target.baseUrl, settings.apiKey, spec),
     );
     await context.dispose();
   },
   anonymous: async ({ playwright, settings, redactor, evidence }, use) => {
-    const context = await playwright.request.newContext({ storageState: { cookies: [], origins: [] } });
+    const context = await playwright.request.newContext({
+      storageState: { cookies: [], origins: [] },
+      ignoreHTTPSErrors: settings.insecureTls,
+    });
     await use(new HttpClient(context, 'anonymous', redactor, evidence, settings.requestTimeoutMs));
     await context.dispose();
   },

@@ -5,7 +5,9 @@ export const REDACTED = '[REDACTED]';
 const SENSITIVE_PARAMS =
   /([?&](?:sign|signature|sig|token|nonce|key|api_key|x-amz-signature|x-amz-credential|x-amz-security-token|x-goog-signature|x-goog-credential|se|sp|sv|skoid|sktid)=)[^&\s"'<>\\]*/gi;
 const BEARER = /\b(Bearer\s+)[^\s"',;]+/gi;
-const URL_IN_TEXT = /https?:\/\/[^\s"'<>\\]+/g;
+/** URLs with a query, with or without a scheme: Playwright's step subtitles drop it. */
+const URL_IN_TEXT = /(?:https?:\/\/)?[\w.-]+(?::\d+)?\/[^\s"'<>\\?]*\?[^\s"'<>\\]*/g;
+const SCHEME = /^https?:\/\//;
 const SENSITIVE_HEADERS = new Set(['authorization', 'cookie', 'set-cookie', 'proxy-authorization', 'x-api-key']);
 
 export class Redactor {
@@ -33,7 +35,10 @@ export class Redactor {
   }
 
   url(url: string): string {
-    if (this.apiBase && (url === this.apiBase || url.startsWith(`${this.apiBase}/`))) return this.literals(url);
+    const bare = url.replace(SCHEME, '');
+    const base = this.apiBase?.replace(SCHEME, '');
+    if (base && (bare === base || bare.startsWith(`${base}/`) || bare.startsWith(`${base}?`)))
+      return this.literals(url);
     const [head, query] = url.split('?', 2);
     if (query === undefined) return this.literals(url);
     const names = [...new URLSearchParams(query).keys()];

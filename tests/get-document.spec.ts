@@ -29,7 +29,9 @@ function getDocument({ api, settings }: CheckArgs, metadata: string | null | und
 async function documentBody(args: CheckArgs) {
   const response = await getDocument(args, args.def.case?.metadata);
   expectStatus(response, 200);
-  return { response, body: expectObject(response.json(), response) };
+  const body = expectObject(response.json(), response);
+  args.testInfo.annotations.push({ type: 'fields-seen', description: Object.keys(body).join(',') });
+  return { response, body };
 }
 
 function expectedFields(rule: FieldRule, documented: string[]): string[] {

@@ -60,7 +60,14 @@ function sameText(a: string, b: string): boolean {
   return left.length === right.length && timingSafeEqual(left, right);
 }
 
-export function createMockApp(options: MockOptions): { app: Hono<Env>; requests: LoggedRequest[] } {
+export interface MockApp {
+  app: Hono<Env>;
+  requests: LoggedRequest[];
+  /** Every signed URL handed out, so tests can look for its signature where it must not be. */
+  issuedUrls: string[];
+}
+
+export function createMockApp(options: MockOptions): MockApp {
   const deviations = new Set(options.deviations ?? []);
   const on = (name: DeviationName) => deviations.has(name);
   const secret = options.secret ?? randomBytes(32).toString('hex');
@@ -70,6 +77,7 @@ export function createMockApp(options: MockOptions): { app: Hono<Env>; requests:
   const files = new Map<string, MockFile>();
   for (const doc of documents.values()) if (doc.file) files.set(doc.file.id, doc.file);
   const requests: LoggedRequest[] = [];
+  const issuedUrls: string[] = [];
   const app = new Hono<Env>();
 
   app.use('*', async (c, next) => {
@@ -210,8 +218,10 @@ export function createMockApp(options: MockOptions): { app: Hono<Env>; requests:
     });
     if (on('url-carries-key')) query.set('api_key', options.apiKey);
     const origin = on('relative-url') ? '' : new URL(c.req.url).origin;
-    firstUrl ??= `${origin}/files/${file.id}/file-preview?${query}`;
-    return c.json({ url: `${origin}/files/${file.id}/file-preview?${query}` });
+    const url = `${origin}/files/${file.id}/file-preview?${query}`;
+    firstUrl ??= url;
+    issuedUrls.push(url);
+    return c.json({ url });
   });
 
   // Dify's FilePreviewApi: no API key; the signature and its timestamp are the only credential.
@@ -251,5 +261,5 @@ export function createMockApp(options: MockOptions): { app: Hono<Env>; requests:
   });
   app.notFound((c) => c.html(WERKZEUG_404, 404));
   app.onError((error, c) => difyError(c, 500, 'internal_server_error', `The mock failed: ${error.message}`));
-  return { app, requests };
+  return { app, requests, issuedUrls };
 }

@@ -47,8 +47,8 @@ const definitions = {
     fails: modes('exact-fields', ['without']),
   },
   'bogus-metadata-accepted': {
-    description: 'an invalid metadata value gets 200 and the full document',
-    fails: ['getDocumentDetail/metadata-invalid/bogus'],
+    description: 'every invalid metadata value gets 200 and the full document',
+    fails: ['bogus', 'empty', 'uppercase'].map((value) => `getDocumentDetail/metadata-invalid/${value}`),
   },
   'word-count-as-string': {
     description: 'word_count is sent as a string',

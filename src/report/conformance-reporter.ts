@@ -1,53 +1,131 @@
-// Playwright reporter that writes reports/conformance.json: the answer, check by check.
+// Playwright reporter that writes the answer: reports/conformance.json, conformance.html and
+// junit.xml, check by check, with known deviations applied and every secret redacted.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { FullResult, Reporter, TestCase, TestResult } from '@playwright/test/reporter';
-import { loadCatalog } from '../catalog';
+import type { FullResult, Reporter, TestCase, TestResult, TestStep } from '@playwright/test/reporter';
+import { version } from '../../package.json';
+import { type CheckDef, loadCatalog } from '../catalog';
 import { loadSettings, MOCK_ORIGIN_ENV, type Settings } from '../config';
 import { Redactor } from '../redact';
-import { loadSpec } from '../spec';
-import { type CheckResult, type ConformanceReport, summarize, toCheckResult } from './model';
+import { type LoadedSpec, loadSpec } from '../spec';
+import { renderHtml } from './html';
+import { renderJunit } from './junit';
+import {
+  type CheckResult,
+  type ConformanceReport,
+  fieldsSeen,
+  runFails,
+  statusCoverage,
+  summarize,
+  toCheckResult,
+  verdictOf,
+} from './model';
+
+function documentedStatuses(spec: LoadedSpec | undefined, operations: string[]): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const operationId of operations) {
+    const responses = spec?.operations.get(operationId)?.definition.responses ?? {};
+    out[operationId] = Object.keys(responses).filter((status) => /^\d{3}$/.test(status));
+  }
+  return out;
+}
+
+function documentFields(spec: LoadedSpec | undefined): string[] {
+  const response = spec?.operations.get('getDocumentDetail')?.definition.responses['200'] as
+    | { content?: Record<string, { schema?: { properties?: object } }> }
+    | undefined;
+  return Object.keys(response?.content?.['application/json']?.schema?.properties ?? {});
+}
 
 export default class ConformanceReporter implements Reporter {
   private readonly settings: Settings = loadSettings();
-  private readonly catalog = loadCatalog();
+  private readonly catalog: Map<string, CheckDef> = loadCatalog();
   private readonly results: CheckResult[] = [];
+  private readonly seen = new Set<string>();
   private startedAt = new Date();
+
+  private readonly redactor = new Redactor(
+    this.settings.target.kind === 'live' ? this.settings.target.baseUrl : undefined,
+    [this.settings.apiKey],
+  );
 
   onBegin(): void {
     this.startedAt = new Date();
   }
 
-  onTestEnd(test: TestCase, result: TestResult): void {
-    const check = toCheckResult(test, result, '');
-    if (!check) return;
-    check.claim = this.catalog.get(check.check)?.claim ?? test.title;
-    this.results.push(check);
+  /**
+   * Playwright titles API-request steps with the URL, signed query included, and its HTML report
+   * serialises these same step objects at the end: redact them in place before it does.
+   */
+  onStepEnd(_test: TestCase, _result: TestResult, step: TestStep): void {
+    const raw = step as TestStep & { subtitle?: string; params?: Record<string, unknown> };
+    raw.title = this.redactor.text(raw.title);
+    if (typeof raw.subtitle === 'string') raw.subtitle = this.redactor.text(raw.subtitle);
+    if (raw.params) {
+      for (const [name, value] of Object.entries(raw.params)) {
+        if (typeof value === 'string') raw.params[name] = this.redactor.text(value);
+      }
+    }
+    if (raw.error?.message) raw.error.message = this.redactor.text(raw.error.message);
   }
 
-  async onEnd(result: FullResult): Promise<void> {
-    const { target, reportDir } = this.settings;
+  onTestEnd(test: TestCase, result: TestResult): void {
+    const id = test.annotations.find((a) => a.type === 'check')?.description ?? '';
+    const check = toCheckResult(test, result, this.catalog.get(id), this.settings.expectations.get(id));
+    if (!check) return;
+    this.results.push(check);
+    for (const field of fieldsSeen(test, result)) this.seen.add(field);
+  }
+
+  async onEnd(result: FullResult): Promise<{ status?: FullResult['status'] }> {
+    const { target, reportDir, strict } = this.settings;
     const baseUrl =
       target.kind === 'live' ? target.baseUrl : `${process.env[MOCK_ORIGIN_ENV] ?? 'http://127.0.0.1'}/v1`;
     const redactor = new Redactor(baseUrl, [this.settings.apiKey]);
     const spec = await loadSpec(this.settings.specPath).catch(() => undefined);
     this.results.sort((a, b) => a.check.localeCompare(b.check));
+    const summary = summarize(this.results);
+    const operations = [...new Set([...this.catalog.values()].map((def) => def.operation))];
     const report: ConformanceReport = {
-      target: { kind: target.kind, baseUrl, deviations: target.kind === 'mock' ? target.deviations : [] },
+      tool: { name: 'dify-knowledge-conformance', version },
+      target: {
+        kind: target.kind,
+        baseUrl,
+        deviations: target.kind === 'mock' ? target.deviations : [],
+        insecureTls: this.settings.insecureTls,
+      },
       spec: {
         file: path.relative(process.cwd(), this.settings.specPath) || this.settings.specPath,
         title: spec?.title ?? '',
         version: spec?.version ?? '',
         sha256: spec?.sha256 ?? '',
       },
+      expectationsFile: this.settings.expectationsFile,
       startedAt: this.startedAt.toISOString(),
       durationMs: Math.round(result.duration),
-      strict: this.settings.strict,
+      strict,
+      verdict: verdictOf(summary, strict),
       results: this.results,
-      summary: summarize(this.results),
+      coverage: {
+        statusCodes: statusCoverage(documentedStatuses(spec, operations), this.results, this.catalog),
+        documentFields: documentFields(spec).map((field) => ({ field, seen: this.seen.has(field) })),
+      },
+      summary,
     };
     mkdirSync(reportDir, { recursive: true });
-    writeFileSync(path.join(reportDir, 'conformance.json'), redactor.text(JSON.stringify(report, null, 2)));
+    const write = (name: string, text: string) => writeFileSync(path.join(reportDir, name), redactor.text(text));
+    write('conformance.json', `${JSON.stringify(report, null, 2)}\n`);
+    write('conformance.html', renderHtml(report));
+    write('junit.xml', renderJunit(report));
+    const { passed, failed, skipped, warning, knownDeviation, unexpectedlyPassing } = summary;
+    console.log(
+      `\nConformance: ${report.verdict} — ${passed} passed, ${failed} failed, ${skipped} skipped, ${warning} warnings, ` +
+        `${knownDeviation} known deviations, ${unexpectedlyPassing} unexpectedly passing.\n` +
+        `Report: ${path.join(reportDir, 'conformance.html')}`,
+    );
+    // Known deviations do not fail the run; Playwright counted them as failed tests.
+    if (result.status !== 'passed' && result.status !== 'failed') return { status: result.status };
+    return { status: runFails(summary, strict) ? 'failed' : 'passed' };
   }
 
   printsToStdio(): boolean {

@@ -1,0 +1,93 @@
+// The suite against a server it did not start (a "live" target): it sends only GETs, and no API
+// key or signed-URL signature lands in any file it writes or any line it prints.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { expect, test } from '@playwright/test';
+import { strFromU8, unzipSync } from 'fflate';
+import { MOCK_IDS } from '../src/mock/data';
+import { type RunningMock, startMock } from '../src/mock/server';
+import { runSuite } from './run-suite';
+
+const CANARY_KEY = 'dataset-CANARY0KEY0f00dfeedbeef';
+
+function liveEnv(mock: RunningMock): Record<string, string> {
+  return {
+    DIFY_BASE_URL: `${mock.origin}/v1`,
+    DIFY_API_KEY: CANARY_KEY,
+    DIFY_DATASET_ID: MOCK_IDS.datasetId,
+    DIFY_DOCUMENT_ID: MOCK_IDS.documentId,
+    DIFY_NON_FILE_DOCUMENT_ID: MOCK_IDS.nonFileDocumentId,
+    DIFY_API_DISABLED_DATASET_ID: MOCK_IDS.apiDisabledDatasetId,
+    DIFY_FOREIGN_DATASET_ID: MOCK_IDS.foreignDatasetId,
+    DIFY_FOREIGN_DOCUMENT_ID: MOCK_IDS.foreignDocumentId,
+    DIFY_SIGNED_URL_TTL: '3',
+    CONFORMANCE_MAX_WAIT: '15',
+  };
+}
+
+/** A file's text; Playwright's HTML report hides its data in a base64 zip, so that is unpacked too. */
+function readable(file: string): string {
+  const text = readFileSync(file, 'latin1');
+  const zipped = /data:application\/zip;base64,([A-Za-z0-9+/=]+)/.exec(text)?.[1];
+  if (!zipped) return text;
+  const entries = unzipSync(Buffer.from(zipped, 'base64'));
+  return [text, ...Object.values(entries).map((bytes) => strFromU8(bytes))].join('\n');
+}
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .map((name) => path.join(dir, name))
+    .filter((file) => statSync(file).isFile());
+}
+
+test('a live run sends only GET requests', async () => {
+  const mock = await startMock({ apiKey: CANARY_KEY, signedUrlTtl: 3 });
+  try {
+    const run = await runSuite(liveEnv(mock));
+    expect(run.code, run.stdout).toBe(0);
+    expect(run.report?.target.kind).toBe('live');
+    expect(mock.requests.length).toBeGreaterThan(50);
+    expect(mock.requests.filter((r) => r.method !== 'GET')).toEqual([]);
+  } finally {
+    await mock.close();
+  }
+});
+
+test('no API key and no signature appears in reports, test results or output, even for failures', async () => {
+  // Failing checks write the most evidence: a signed URL that never expires and a wrong file name.
+  const mock = await startMock({
+    apiKey: CANARY_KEY,
+    signedUrlTtl: 3,
+    deviations: ['never-expires', 'wrong-file-name'],
+  });
+  try {
+    const run = await runSuite(liveEnv(mock));
+    expect(run.code).toBe(1);
+    expect(run.report?.summary.failed).toBe(2);
+    const secrets = new Set<string>([CANARY_KEY]);
+    for (const url of mock.issuedUrls) {
+      const query = new URL(url).searchParams;
+      for (const name of ['sign', 'nonce']) {
+        const value = query.get(name) ?? '';
+        secrets.add(value);
+        secrets.add(encodeURIComponent(value));
+      }
+    }
+    expect(mock.issuedUrls.length).toBeGreaterThan(5);
+    const places: [string, string][] = [
+      ['stdout', run.stdout],
+      ['stderr', run.stderr],
+      ...[...filesUnder(run.reportDir), ...filesUnder(run.outputDir)].map((file): [string, string] => [
+        file,
+        readable(file),
+      ]),
+    ];
+    expect(places.length).toBeGreaterThan(5);
+    const found = places.flatMap(([where, text]) =>
+      [...secrets].filter((secret) => text.includes(secret)).map((secret) => `${where}: ${secret.slice(0, 8)}…`),
+    );
+    expect(found).toEqual([]);
+  } finally {
+    await mock.close();
+  }
+});

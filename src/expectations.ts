@@ -1,0 +1,38 @@
+// Known deviations of a target (CONFORMANCE_EXPECTATIONS): check ids a team accepts as failing.
+import { readFileSync } from 'node:fs';
+import YAML from 'yaml';
+import schema from '../schemas/expectations.schema.json';
+import { createAjv, describeErrors } from './validation';
+
+export interface Expectation {
+  check: string;
+  reason: string;
+  link?: string;
+}
+
+/** Reads and validates the file; a problem is one line naming the file, thrown as an Error. */
+export function loadExpectations(file: string, knownChecks: ReadonlySet<string>): Map<string, Expectation> {
+  let parsed: unknown;
+  try {
+    parsed = YAML.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message.split('\n')[0];
+    throw new Error(`CONFORMANCE_EXPECTATIONS file ${file} cannot be read (${reason}).`);
+  }
+  const validate = createAjv().compile<{ expectations: Expectation[] }>(schema);
+  if (!validate(parsed)) {
+    const first = describeErrors(validate.errors, parsed)[0];
+    throw new Error(`CONFORMANCE_EXPECTATIONS file ${file} is malformed: ${first?.message ?? 'invalid'}`);
+  }
+  const expectations = new Map<string, Expectation>();
+  for (const entry of parsed.expectations) {
+    if (!knownChecks.has(entry.check)) {
+      throw new Error(`CONFORMANCE_EXPECTATIONS file ${file} names an unknown check id "${entry.check}".`);
+    }
+    if (expectations.has(entry.check)) {
+      throw new Error(`CONFORMANCE_EXPECTATIONS file ${file} lists "${entry.check}" twice.`);
+    }
+    expectations.set(entry.check, entry);
+  }
+  return expectations;
+}

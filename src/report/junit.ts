@@ -1,0 +1,65 @@
+// JUnit XML from the conformance results: one test case per check, usable by any CI.
+import type { CheckResult, ConformanceReport } from './model';
+
+function xml(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/\p{Cc}/gu, (c) => (c === '\t' || c === '\n' || c === '\r' ? c : ''));
+}
+
+function testCase(result: CheckResult): string {
+  const open = `    <testcase classname="${xml(result.operationId)}" name="${xml(`${result.check}: ${result.claim}`)}" time="${(result.durationMs / 1000).toFixed(3)}">`;
+  const firstLine = (text: string) => xml(text.split('\n').find((line) => line.trim()) ?? '');
+  const body: string[] = [];
+  switch (result.outcome) {
+    case 'failed':
+      body.push(
+        `      <failure message="${firstLine(result.detail)}" type="${result.level}">${xml(result.detail)}</failure>`,
+      );
+      break;
+    case 'skipped':
+      body.push(`      <skipped message="${xml(result.detail)}"/>`);
+      break;
+    case 'known-deviation':
+      body.push(`      <skipped message="known deviation: ${xml(result.expectation?.reason ?? '')}"/>`);
+      body.push(`      <system-out>${xml(result.detail)}</system-out>`);
+      break;
+    case 'warning':
+      body.push(`      <system-out>warning (SHOULD): ${xml(result.detail)}</system-out>`);
+      break;
+    case 'unexpectedly-passing':
+      body.push(
+        `      <system-out>unexpectedly passing: listed as a known deviation (${xml(result.expectation?.reason ?? '')})</system-out>`,
+      );
+      break;
+    case 'passed':
+      break;
+  }
+  return body.length === 0 ? `${open.slice(0, -1)}/>` : [open, ...body, '    </testcase>'].join('\n');
+}
+
+export function renderJunit(report: ConformanceReport): string {
+  const operations = [...new Set(report.results.map((r) => r.operationId))];
+  const suites = operations.map((operationId) => {
+    const results = report.results.filter((r) => r.operationId === operationId);
+    const failures = results.filter((r) => r.outcome === 'failed').length;
+    const skipped = results.filter((r) => r.outcome === 'skipped' || r.outcome === 'known-deviation').length;
+    const seconds = results.reduce((sum, r) => sum + r.durationMs, 0) / 1000;
+    return [
+      `  <testsuite name="${xml(operationId)}" tests="${results.length}" failures="${failures}" errors="0" skipped="${skipped}" time="${seconds.toFixed(3)}">`,
+      ...results.map(testCase),
+      '  </testsuite>',
+    ].join('\n');
+  });
+  const { summary } = report;
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="dify-knowledge-conformance" tests="${summary.total}" failures="${summary.failed}" skipped="${summary.skipped + summary.knownDeviation}" time="${(report.durationMs / 1000).toFixed(3)}">`,
+    ...suites,
+    '</testsuites>',
+    '',
+  ].join('\n');
+}

@@ -4,6 +4,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
+import { loadCatalog } from '../src/catalog';
+import { loadExpectations } from '../src/expectations';
+import { PROJECT_ROOT } from '../src/paths';
 import { runSuite } from './run-suite';
 
 const EXPIRY = 'downloadDocument/signed-url/expiry';
@@ -60,3 +63,8 @@ for (const [what, content, message] of bad) {
     expect(run.stderr).toMatch(message);
   });
 }
+
+test('the example expectations file is valid', () => {
+  const file = path.join(PROJECT_ROOT, 'examples', 'expectations.example.yaml');
+  expect(loadExpectations(file, new Set(loadCatalog().keys())).size).toBeGreaterThan(0);
+});

@@ -9,6 +9,7 @@ export default defineConfig({
   workers: 2,
   retries: 0,
   timeout: 120_000,
-  reporter: [['list']],
+  // The JSON results feed .ci/run's closing `N passed, N failed` line.
+  reporter: [['list'], ['json', { outputFile: '../test-results/selftest.json' }]],
   use: { trace: 'off' },
 });

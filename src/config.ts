@@ -189,7 +189,7 @@ export function loadSettings(env: Env = process.env): Settings {
       target: { kind: 'mock', deviations: deviations(env) },
       apiKey: text(env, 'DIFY_API_KEY') ?? MOCK_API_KEY,
       ids: { ...MOCK_IDS, documentSha256: createHash('sha256').update(GUIDE_FILE.bytes).digest('hex') },
-      signedUrlTtlSeconds: MOCK_SIGNED_URL_TTL,
+      signedUrlTtlSeconds: seconds(env, 'DIFY_SIGNED_URL_TTL', MOCK_SIGNED_URL_TTL, 1),
     };
   }
   if (text(env, 'CONFORMANCE_MOCK_DEVIATIONS') !== undefined) {

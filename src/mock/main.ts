@@ -5,7 +5,8 @@ import { startMock } from './server';
 
 async function main(): Promise<void> {
   loadDotenv();
-  const settings = loadSettings({ ...process.env, DIFY_BASE_URL: undefined });
+  // Signed URLs live 5 minutes by default here (Dify's default), not the suite's few seconds.
+  const settings = loadSettings({ DIFY_SIGNED_URL_TTL: '300', ...process.env, DIFY_BASE_URL: undefined });
   const port = Number(process.env.MOCK_PORT ?? 0);
   const mock = await startMock(
     {
@@ -16,11 +17,11 @@ async function main(): Promise<void> {
     port,
   );
   const doc = `${mock.origin}/v1/datasets/${MOCK_IDS.datasetId}/documents/${MOCK_IDS.documentId}`;
+  const key = process.env.DIFY_API_KEY ? '$DIFY_API_KEY' : settings.apiKey;
   console.log(`Dify Knowledge API mock on ${mock.origin}/v1 (Ctrl-C stops it)`);
-  console.log(
-    `  curl -H 'Authorization: Bearer <DIFY_API_KEY, or the mock's key from src/mock/data.ts>' '${doc}?metadata=only'`,
-  );
-  console.log(`  signed URLs live ${settings.signedUrlTtlSeconds} s`);
+  console.log(`  curl -H "Authorization: Bearer ${key}" '${doc}?metadata=only'`);
+  console.log(`  curl -H "Authorization: Bearer ${key}" '${doc}/download'`);
+  console.log(`  signed URLs live ${settings.signedUrlTtlSeconds} s; MOCK_PORT picks the port`);
   const stop = () => void mock.close().then(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

@@ -11,7 +11,7 @@ export default defineConfig({
   testMatch: '*.spec.ts',
   outputDir: 'test-results',
   fullyParallel: true,
-  workers: 2,
+  workers: settings.workers,
   // A retry could turn a contract failure into a pass; a flaky server is a finding, not noise.
   retries: 0,
   // Long enough for the signed-URL expiry check, which waits for the URL to lapse.

@@ -38,7 +38,11 @@ test('conformance.json is valid against schemas/conformance-report.schema.json',
 
 for (const [name, deviation] of Object.entries(DEVIATIONS)) {
   test(`with deviation ${name}, exactly ${[...deviation.fails, ...(deviation.warns ?? [])].join(', ') || 'nothing'} break`, async () => {
-    const run = await runSuite({ CONFORMANCE_MOCK_DEVIATIONS: name });
+    const started = Date.now();
+    const run = await runSuite({ CONFORMANCE_MOCK_DEVIATIONS: name, ...deviation.suiteEnv });
+    // Bounded: even a hanging server ends the run, by itself, well within the runner's limit.
+    expect(run.code, run.stderr).not.toBeNull();
+    expect(Date.now() - started).toBeLessThan(90_000);
     expect(checksWith(run, 'failed')).toEqual([...deviation.fails].sort());
     expect(checksWith(run, 'warning')).toEqual([...(deviation.warns ?? [])].sort());
     expect(checksWith(run, 'skipped')).toEqual([]);
@@ -50,6 +54,11 @@ for (const [name, deviation] of Object.entries(DEVIATIONS)) {
       expect(result.detail).toMatch(/expected: .+\nactual: {3}.+/);
       expect(result.detail).toMatch(/request: {2}GET http/);
       expect(result.detail).toMatch(/\ncontract: #\/(paths|components)\//);
+      if (deviation.cause) expect(result.detail).toContain(deviation.cause);
+    }
+    if (deviation.retried) {
+      const retried = (run.report?.results ?? []).flatMap((r) => r.evidence).filter((e) => e.retried);
+      expect(retried.length).toBeGreaterThan(0);
     }
   });
 }

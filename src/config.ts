@@ -42,6 +42,11 @@ export interface Settings {
   insecureTls: boolean;
   /** Per-request timeout, so a hanging server fails one check instead of the run. */
   requestTimeoutMs: number;
+  /** Parallel workers, and requests per second each may send (0: no limit). */
+  workers: number;
+  rateLimit: number;
+  /** The largest signed-URL download the suite accepts. */
+  maxDownloadBytes: number;
   specPath: string;
   strict: boolean;
   reportDir: string;
@@ -93,14 +98,18 @@ function sha256(env: Env): string | undefined {
   return value;
 }
 
-function seconds(env: Env, name: string, fallback: number, min: number): number {
+function whole(env: Env, name: string, fallback: number, min: number, unit: string): number {
   const value = text(env, name);
   if (value === undefined) return fallback;
   if (!/^\d+$/.test(value) || Number(value) < min) {
-    throw new ConfigError(`${name} must be a whole number of seconds >= ${min} (got "${value}").`);
+    throw new ConfigError(`${name} must be a whole number${unit} >= ${min} (got "${value}").`);
   }
   return Number(value);
 }
+
+const seconds = (env: Env, name: string, fallback: number, min: number) =>
+  whole(env, name, fallback, min, ' of seconds');
+const count = (env: Env, name: string, fallback: number, min: number) => whole(env, name, fallback, min, '');
 
 function flag(env: Env, name: string): boolean {
   const value = text(env, name)?.toLowerCase();
@@ -181,12 +190,15 @@ export function loadSettings(env: Env = process.env): Settings {
     reportDir: path.resolve(text(env, 'CONFORMANCE_REPORT_DIR') ?? path.join(PROJECT_ROOT, 'reports')),
     maxWaitSeconds: seconds(env, 'CONFORMANCE_MAX_WAIT', 360, 0),
     requestTimeoutMs: seconds(env, 'CONFORMANCE_REQUEST_TIMEOUT', 30, 1) * 1000,
+    workers: count(env, 'CONFORMANCE_WORKERS', 2, 1),
+    maxDownloadBytes: count(env, 'CONFORMANCE_MAX_DOWNLOAD_MB', 100, 1) * 1024 * 1024,
   };
   const rawBase = text(env, 'DIFY_BASE_URL');
   if (rawBase === undefined) {
     return {
       ...common,
       target: { kind: 'mock', deviations: deviations(env) },
+      rateLimit: count(env, 'CONFORMANCE_RATE_LIMIT', 0, 0),
       apiKey: text(env, 'DIFY_API_KEY') ?? MOCK_API_KEY,
       ids: { ...MOCK_IDS, documentSha256: createHash('sha256').update(GUIDE_FILE.bytes).digest('hex') },
       signedUrlTtlSeconds: seconds(env, 'DIFY_SIGNED_URL_TTL', MOCK_SIGNED_URL_TTL, 1),
@@ -209,6 +221,7 @@ export function loadSettings(env: Env = process.env): Settings {
   return {
     ...common,
     target,
+    rateLimit: count(env, 'CONFORMANCE_RATE_LIMIT', 10, 0),
     apiKey,
     ids: {
       datasetId: requiredUuid(env, 'DIFY_DATASET_ID', 'the knowledge base to test'),

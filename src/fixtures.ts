@@ -3,7 +3,7 @@
 import { test as base, type TestInfo } from '@playwright/test';
 import { type CheckDef, citationPointer, citationText, loadCatalog } from './catalog';
 import { loadSettings, MOCK_ORIGIN_ENV, type Settings } from './config';
-import { ApiClient, type Exchange, HttpClient } from './http';
+import { ApiClient, type Exchange, HttpClient, RateLimiter, TransportError } from './http';
 import { Redactor } from './redact';
 import { type LoadedSpec, loadSpec } from './spec';
 import { Validators } from './validation';
@@ -21,7 +21,11 @@ interface WorkerFixtures {
   spec: LoadedSpec;
   validators: Validators;
   redactor: Redactor;
+  limiter: RateLimiter;
 }
+
+/** JSON answers of these endpoints are a few KiB; anything near this bound is a fault. */
+const MAX_API_BODY_BYTES = 5 * 1024 * 1024;
 
 interface TestFixtures {
   evidence: Exchange[];
@@ -69,6 +73,12 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     },
     { scope: 'worker' },
   ],
+  limiter: [
+    async ({ settings }, use) => {
+      await use(new RateLimiter(settings.rateLimit));
+    },
+    { scope: 'worker' },
+  ],
   evidence: async ({ redactor }, use, testInfo) => {
     const evidence: Exchange[] = [];
     await use(evidence);
@@ -79,19 +89,19 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
       });
     }
   },
-  api: async ({ playwright, settings, target, spec, redactor, evidence }, use) => {
+  api: async ({ playwright, settings, target, spec, redactor, evidence, limiter }, use) => {
     const context = await playwright.request.newContext({ ignoreHTTPSErrors: settings.insecureTls });
-    await use(
-      new ApiClient(context, redactor, evidence, settings.requestTimeoutMs, target.baseUrl, settings.apiKey, spec),
-    );
+    const limits = { timeoutMs: settings.requestTimeoutMs, maxBodyBytes: MAX_API_BODY_BYTES, limiter };
+    await use(new ApiClient(context, redactor, evidence, limits, target.baseUrl, settings.apiKey, spec));
     await context.dispose();
   },
-  anonymous: async ({ playwright, settings, redactor, evidence }, use) => {
+  anonymous: async ({ playwright, settings, redactor, evidence, limiter }, use) => {
     const context = await playwright.request.newContext({
       storageState: { cookies: [], origins: [] },
       ignoreHTTPSErrors: settings.insecureTls,
     });
-    await use(new HttpClient(context, 'anonymous', redactor, evidence, settings.requestTimeoutMs));
+    const limits = { timeoutMs: settings.requestTimeoutMs, maxBodyBytes: settings.maxDownloadBytes, limiter };
+    await use(new HttpClient(context, 'anonymous', redactor, evidence, limits));
     await context.dispose();
   },
 });
@@ -139,14 +149,19 @@ export function check(id: string, body: CheckBody): TestArguments {
         { type: 'level', description: def.level },
       ],
     },
-    async ({ settings, target, spec, validators, redactor, evidence, api, anonymous }, testInfo) => {
+    async ({ settings, target, spec, validators, redactor, limiter, evidence, api, anonymous }, testInfo) => {
       testInfo.annotations.push({ type: 'cite', description: citationPointer(def, spec) });
       try {
-        await body({ settings, target, spec, validators, redactor, evidence, api, anonymous, def, testInfo });
+        await body({ settings, target, spec, validators, redactor, limiter, evidence, api, anonymous, def, testInfo });
       } catch (error) {
+        const contract = `contract: ${citationText(def, spec)}`;
+        if (error instanceof TransportError) {
+          const lines = [`${def.id} (MUST)`, 'expected: an HTTP answer', `actual:   ${error.reason}`];
+          throw restate(error, redactor.text([...lines, `request:  ${error.request}`, contract].join('\n')));
+        }
         if (!(error instanceof ContractViolation)) throw error;
-        const level = settings.strict ? 'MUST' : def.level;
-        const message = `${def.id} (${level})\n${error.message}\ncontract: ${citationText(def, spec)}`;
+        const level = settings.strict || !error.should ? 'MUST' : def.level;
+        const message = `${def.id} (${level})\n${error.message}\n${contract}`;
         if (level === 'SHOULD') {
           testInfo.annotations.push({ type: 'warning', description: redactor.text(message) });
           return;

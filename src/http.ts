@@ -16,13 +16,76 @@ export interface Exchange {
   bodyBytes?: number;
   bodyExcerpt?: string;
   error?: string;
+  /** Why this attempt was retried, e.g. "retried after 503 (Retry-After 1 s)". */
+  retried?: string;
   ms: number;
 }
 
 const EXCERPT_BYTES = 2048;
+/** Retries only for a reset connection or a 429/503: never for an answer the contract judges. */
+const MAX_RETRIES = 2;
+const MAX_RETRY_AFTER_SECONDS = 10;
 
+/** Playwright's transport errors in plain words. */
+function cause(message: string, timeoutMs: number): string {
+  if (/Timeout \d+ms exceeded|ETIMEDOUT/i.test(message)) {
+    return `no complete answer within ${timeoutMs / 1000} s (CONFORMANCE_REQUEST_TIMEOUT)`;
+  }
+  if (/ECONNRESET|socket hang up|EPIPE/i.test(message)) return 'the server reset the connection before answering';
+  if (/ECONNREFUSED/i.test(message)) return 'connection refused: nothing listens at that address';
+  if (/ENOTFOUND|EAI_AGAIN/i.test(message)) return 'the host name does not resolve';
+  if (/certificate|self[- ]signed|CERT_|SSL/i.test(message)) {
+    return `the TLS certificate is not trusted (${message.trim()}); CONFORMANCE_INSECURE_TLS=1 accepts it`;
+  }
+  return message.trim();
+}
+
+function isReset(message: string): boolean {
+  return /ECONNRESET|socket hang up|EPIPE/i.test(message);
+}
+
+/** Seconds to wait from a Retry-After header (seconds or an HTTP date), bounded. */
+function retryAfterSeconds(header: string | undefined): number {
+  if (header === undefined) return 1;
+  const seconds = /^\d+$/.test(header.trim()) ? Number(header) : (Date.parse(header) - Date.now()) / 1000;
+  return Math.min(MAX_RETRY_AFTER_SECONDS, Math.max(0, Number.isFinite(seconds) ? seconds : 1));
+}
+
+/** Spaces requests out to at most `perSecond` from this worker; 0 means no limit. */
+export class RateLimiter {
+  private next = 0;
+
+  constructor(private readonly perSecond: number) {}
+
+  async wait(): Promise<void> {
+    if (this.perSecond <= 0) return;
+    const now = Date.now();
+    const at = Math.max(now, this.next);
+    this.next = at + 1000 / this.perSecond;
+    if (at > now) await new Promise((resolve) => setTimeout(resolve, at - now));
+  }
+}
+
+export interface TransportLimits {
+  timeoutMs: number;
+  /** Bodies beyond this are a failure, not something to buffer without end. */
+  maxBodyBytes: number;
+  limiter: RateLimiter;
+}
+
+/** No usable answer came (timeout, reset, refused, oversized): a failed check, never a retry loop. */
 export class TransportError extends Error {
   override name = 'TransportError';
+
+  constructor(
+    /** The redacted request line, e.g. "GET http://…/download". */
+    readonly request: string,
+    /** The cause in plain words. */
+    readonly reason: string,
+    readonly ms: number,
+  ) {
+    super(`${request} failed after ${ms} ms: ${reason}`);
+  }
 }
 
 export class HttpResponse {
@@ -76,11 +139,36 @@ export class HttpClient {
     private readonly client: Exchange['client'],
     protected readonly redactor: Redactor,
     private readonly evidence: Exchange[],
-    private readonly timeoutMs: number,
+    private readonly limits: TransportLimits,
   ) {}
 
   async get(url: string, options: RequestOptions = {}): Promise<HttpResponse> {
+    for (let attempt = 0; ; attempt += 1) {
+      const last = attempt === MAX_RETRIES;
+      try {
+        const response = await this.attempt(url, options);
+        if (last || (response.status !== 429 && response.status !== 503)) return response;
+        const wait = retryAfterSeconds(response.headers['retry-after']);
+        this.note(
+          `retried after ${response.status} (waited ${wait} s, Retry-After ${response.headers['retry-after'] ?? 'absent'})`,
+        );
+        await new Promise((resolve) => setTimeout(resolve, wait * 1000));
+      } catch (error) {
+        if (last || !(error instanceof TransportError) || !isReset(error.reason)) throw error;
+        this.note('retried after a reset connection');
+        await new Promise((resolve) => setTimeout(resolve, 250 * (attempt + 1)));
+      }
+    }
+  }
+
+  private note(retried: string): void {
+    const latest = this.evidence.at(-1);
+    if (latest) latest.retried = retried;
+  }
+
+  private async attempt(url: string, options: RequestOptions): Promise<HttpResponse> {
     const headers = options.headers ?? {};
+    await this.limits.limiter.wait();
     const started = performance.now();
     const exchange: Exchange = {
       client: this.client,
@@ -91,34 +179,42 @@ export class HttpClient {
       ms: 0,
     };
     this.evidence.push(exchange);
+    const fail = (reason: string): TransportError => {
+      exchange.ms = Math.round(performance.now() - started);
+      exchange.error = reason;
+      return new TransportError(`GET ${exchange.url}`, reason, exchange.ms);
+    };
+    let response: Awaited<ReturnType<APIRequestContext['get']>>;
+    let body: Buffer;
     try {
-      const response = await this.context.get(url, {
+      response = await this.context.get(url, {
         headers,
         maxRedirects: options.maxRedirects,
-        timeout: this.timeoutMs,
+        timeout: this.limits.timeoutMs,
         failOnStatusCode: false,
       });
-      const body = await response.body();
-      exchange.ms = Math.round(performance.now() - started);
-      exchange.status = response.status();
-      exchange.responseHeaders = this.redactor.headers(response.headers());
-      exchange.bodyBytes = body.length;
-      exchange.bodyExcerpt = this.redactor.text(body.subarray(0, EXCERPT_BYTES).toString('utf8'));
-      return new HttpResponse(
-        'GET',
-        url,
-        response.status(),
-        response.headers(),
-        body,
-        `GET ${exchange.url} → ${response.status()}`,
-      );
+      body = await response.body();
     } catch (error) {
-      exchange.ms = Math.round(performance.now() - started);
       // Playwright's message carries a call log with the full URL: keep the first line, redacted.
       const first = this.redactor.text(String((error as Error).message ?? error).split('\n')[0] ?? '');
-      exchange.error = first;
-      throw new TransportError(`GET ${exchange.url} failed after ${exchange.ms} ms: ${first}`);
+      throw fail(cause(first, this.limits.timeoutMs));
     }
+    exchange.ms = Math.round(performance.now() - started);
+    exchange.status = response.status();
+    exchange.responseHeaders = this.redactor.headers(response.headers());
+    exchange.bodyBytes = body.length;
+    exchange.bodyExcerpt = this.redactor.text(body.subarray(0, EXCERPT_BYTES).toString('utf8'));
+    if (body.length > this.limits.maxBodyBytes) {
+      throw fail(`the body of ${body.length} bytes exceeds the bound of ${this.limits.maxBodyBytes} bytes`);
+    }
+    return new HttpResponse(
+      'GET',
+      url,
+      response.status(),
+      response.headers(),
+      body,
+      `GET ${exchange.url} → ${response.status()}`,
+    );
   }
 }
 
@@ -134,12 +230,12 @@ export class ApiClient extends HttpClient {
     context: APIRequestContext,
     redactor: Redactor,
     evidence: Exchange[],
-    timeoutMs: number,
+    limits: TransportLimits,
     readonly baseUrl: string,
     private readonly apiKey: string,
     private readonly spec: LoadedSpec,
   ) {
-    super(context, 'api', redactor, evidence, timeoutMs);
+    super(context, 'api', redactor, evidence, limits);
   }
 
   /** The URL of an operation: its path template filled in, under the API base. */

@@ -4,7 +4,8 @@ export const REDACTED = '[REDACTED]';
 /** Query parameters that carry a signature or credential in the URL schemes signed URLs use. */
 const SENSITIVE_PARAMS =
   /([?&](?:sign|signature|sig|token|nonce|key|api_key|x-amz-signature|x-amz-credential|x-amz-security-token|x-goog-signature|x-goog-credential|se|sp|sv|skoid|sktid)=)[^&\s"'<>\\]*/gi;
-const BEARER = /\b(Bearer\s+)[^\s"',;]+/gi;
+/** A bearer credential: the scheme, then a token68 of some length (not prose like "bearer (MUST)"). */
+const BEARER = /(?<![\w-])(Bearer\s+)(?!\[REDACTED\])[A-Za-z0-9._~+/-]{8,}=*/gi;
 /** URLs with a query, with or without a scheme: Playwright's step subtitles drop it. */
 const URL_IN_TEXT = /(?:https?:\/\/)?[\w.-]+(?::\d+)?\/[^\s"'<>\\?]*\?[^\s"'<>\\]*/g;
 const SCHEME = /^https?:\/\//;

@@ -11,7 +11,11 @@ export interface ViolationDetails {
 export class ContractViolation extends Error {
   override name = 'ContractViolation';
 
-  constructor(readonly details: ViolationDetails) {
+  /** @param should the claim of a SHOULD check itself, as opposed to its preconditions. */
+  constructor(
+    readonly details: ViolationDetails,
+    readonly should = false,
+  ) {
     super(formatViolation(details));
   }
 }
@@ -26,6 +30,14 @@ export function formatViolation(details: ViolationDetails): string {
 /** Throws a ContractViolation unless the condition holds; details are built only on failure. */
 export function claim(condition: boolean, details: () => ViolationDetails): asserts condition {
   if (!condition) throw new ContractViolation(details());
+}
+
+/**
+ * The claim a SHOULD check makes: when it does not hold the check warns (fails under strict).
+ * Everything else a SHOULD check asserts (the status, a JSON body) is a MUST precondition.
+ */
+export function claimShould(condition: boolean, details: () => ViolationDetails): asserts condition {
+  if (!condition) throw new ContractViolation(details(), true);
 }
 
 /** A value as it reads in a message: JSON, so "" and null stay visible; long values cut. */

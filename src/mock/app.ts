@@ -1,5 +1,6 @@
 // The embedded mock as a Hono app: Dify's document endpoints, auth, errors and signed file URLs.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { HttpBindings } from '@hono/node-server';
 import { type Context, Hono, type MiddlewareHandler } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import {
@@ -22,6 +23,8 @@ export interface MockOptions {
   /** HMAC secret for file URLs (Dify's SECRET_KEY); random when not given. */
   secret?: string;
   now?: () => number;
+  /** Added to every answer: a slower network, for measuring the suite. */
+  latencyMs?: number;
 }
 
 export interface LoggedRequest {
@@ -30,7 +33,10 @@ export interface LoggedRequest {
   authorization: boolean;
 }
 
-type Env = { Variables: { tenantId: string } };
+type Env = { Variables: { tenantId: string }; Bindings: HttpBindings };
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const never = () => new Promise<Response>(() => undefined);
 
 const UUID = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
 const DOCUMENT_PATH = `/v1/datasets/:dataset_id{${UUID}}/documents/:document_id{${UUID}}`;
@@ -86,8 +92,30 @@ export function createMockApp(options: MockOptions): MockApp {
       path: c.req.path,
       authorization: c.req.header('authorization') !== undefined,
     });
+    if (options.latencyMs) await sleep(options.latencyMs);
     await next();
   });
+
+  // Transport faults, on metadata=without only, so the other checks show the run goes on.
+  const busyOnce = new Set<string>();
+  const faults: MiddlewareHandler<Env> = async (c, next) => {
+    const mode = c.req.query('metadata');
+    const key = `${c.req.url} ${c.req.header('authorization')}`;
+    if (mode === 'all' && on('busy-once') && !busyOnce.has(key)) {
+      busyOnce.add(key);
+      return c.json({ code: 'unavailable', message: 'Try again.', status: 503 }, 503, { 'Retry-After': '1' });
+    }
+    if (mode !== 'without') return next();
+    if (on('hang-on-without')) return never();
+    if (on('slow-on-without')) await sleep(4000);
+    if (on('reset-on-without')) {
+      c.env.incoming.socket.destroy();
+      return never();
+    }
+    if (on('garbage-on-without')) return c.html('<html><body><h1>502 Bad Gateway</h1></body></html>', 200);
+    if (on('huge-body-on-without')) return c.json({ padding: 'x'.repeat(6 * 1024 * 1024) });
+    return next();
+  };
 
   // Dify's validate_dataset_token: the key is checked before any dataset is looked up.
   const auth: MiddlewareHandler<Env> = async (c, next) => {
@@ -180,7 +208,7 @@ export function createMockApp(options: MockOptions): MockApp {
     return fields;
   }
 
-  app.get(DOCUMENT_PATH, auth, (c) => {
+  app.get(DOCUMENT_PATH, faults, auth, (c) => {
     const doc = findDocument(c);
     if (doc instanceof Response) return doc;
     const requested = c.req.query('metadata');
@@ -221,6 +249,7 @@ export function createMockApp(options: MockOptions): MockApp {
     const url = `${origin}/files/${file.id}/file-preview?${query}`;
     firstUrl ??= url;
     issuedUrls.push(url);
+    if (on('download-text-content-type')) return c.text(JSON.stringify({ url }));
     return c.json({ url });
   });
 
@@ -255,7 +284,8 @@ export function createMockApp(options: MockOptions): MockApp {
     });
   });
 
-  app.get('/v1/datasets/:dataset_id/documents/:document_id/*?', (c) => {
+  // Paths the UUID routes above do not match, e.g. a document id that is not a UUID.
+  app.get('/v1/datasets/*', (c) => {
     if (on('non-uuid-500')) return difyError(c, 500, 'internal_server_error', 'badly formed hexadecimal UUID string');
     return c.html(WERKZEUG_404, 404);
   });

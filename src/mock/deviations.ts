@@ -7,6 +7,12 @@ export interface Deviation {
   fails: string[];
   /** SHOULD-level check ids that must warn (and fail under CONFORMANCE_STRICT=1). */
   warns?: string[];
+  /** What every failure's detail must say: the cause in plain words. */
+  cause?: string;
+  /** Suite settings the deviation is tested with, e.g. a short request timeout. */
+  suiteEnv?: Record<string, string>;
+  /** The suite must have retried (and reported it) yet passed. */
+  retried?: boolean;
 }
 
 const modes = (suffix: string, names: string[]) => names.map((mode) => `getDocumentDetail/metadata-${mode}/${suffix}`);
@@ -24,6 +30,14 @@ const FETCHES_SIGNED_URL = [
 ];
 
 const both = (suffix: string) => [`getDocumentDetail/${suffix}`, `downloadDocument/${suffix}`];
+
+/** Every check that asks for metadata=without: the fault modes hit exactly these. */
+const WITHOUT = modes('response-schema', ['without']).concat(
+  modes('exact-fields', ['without']),
+  modes('id', ['without']),
+  modes('undocumented-fields', ['without']),
+);
+const SHORT_TIMEOUT = { CONFORMANCE_REQUEST_TIMEOUT: '2' };
 
 const definitions = {
   'all-drops-doc-metadata': {
@@ -70,6 +84,10 @@ const definitions = {
     description: 'every full document carries an undocumented field',
     fails: [],
     warns: modes('undocumented-fields', ['all', 'default', 'without']),
+  },
+  'download-text-content-type': {
+    description: 'Download Document answers with Content-Type text/plain',
+    fails: ['downloadDocument/response/schema'],
   },
   'file-url-needs-key': {
     description: 'the signed URL answers 401 unless the API key is sent too',
@@ -133,7 +151,7 @@ const definitions = {
   },
   'missing-key-200': {
     description: "a request without Authorization header is served as the key's workspace",
-    fails: [...both('auth/missing-header'), ...both('auth/before-lookup'), ...both('errors/no-leaks')],
+    fails: [...both('auth/missing-header'), ...both('auth/before-lookup')],
   },
   'lookup-before-auth': {
     description: 'the knowledge base is looked up before the key is checked (404/403 without a key)',
@@ -164,8 +182,8 @@ const definitions = {
     fails: both('errors/no-leaks'),
   },
   'html-error-page': {
-    description: 'an unknown knowledge base gets an HTML error page',
-    fails: both('errors/unknown-dataset'),
+    description: "an unknown (or another workspace's) knowledge base gets an HTML error page",
+    fails: [...both('errors/unknown-dataset'), ...both('errors/foreign-document')],
   },
   'forbidden-status-mismatch': {
     description: 'the 403 body says status 404',
@@ -190,6 +208,38 @@ const definitions = {
   'metadata-case-insensitive': {
     description: 'metadata=ALL is served as metadata=all',
     fails: ['getDocumentDetail/metadata-invalid/uppercase'],
+  },
+  'hang-on-without': {
+    description: 'metadata=without never answers',
+    fails: WITHOUT,
+    cause: 'no complete answer within 2 s',
+    suiteEnv: SHORT_TIMEOUT,
+  },
+  'slow-on-without': {
+    description: 'metadata=without answers after 4 s',
+    fails: WITHOUT,
+    cause: 'no complete answer within 2 s',
+    suiteEnv: SHORT_TIMEOUT,
+  },
+  'reset-on-without': {
+    description: 'metadata=without resets the connection',
+    fails: WITHOUT,
+    cause: 'the server reset the connection before answering',
+  },
+  'garbage-on-without': {
+    description: 'metadata=without answers 200 with an HTML page',
+    fails: WITHOUT,
+    cause: 'text/html',
+  },
+  'huge-body-on-without': {
+    description: 'metadata=without answers with 6 MiB of JSON',
+    fails: WITHOUT,
+    cause: 'exceeds the bound of 5242880 bytes',
+  },
+  'busy-once': {
+    description: 'each distinct metadata=all request first answers 503 with Retry-After: 1',
+    fails: [],
+    retried: true,
   },
 } satisfies Record<string, Deviation>;
 

@@ -23,7 +23,7 @@ const anchor = (check: string) => `check-${check.replace(/[^A-Za-z0-9-]/g, '-')}
 const failureAnchor = (check: string) => `failure-${check.replace(/[^A-Za-z0-9-]/g, '-')}`;
 
 const mark = (ok: boolean, yes: string, no: string) =>
-  ok ? `<span class="o-passed">${yes}</span>` : `<b class="o-failed">${no}</b>`;
+  ok ? `<span class="o-passed">${yes}</span>` : `<b class="o-warning">${no}</b>`;
 
 const LABELS: Record<Outcome, string> = {
   passed: 'passed',
@@ -61,13 +61,15 @@ align-items:baseline}
 .counts{display:flex;flex-wrap:wrap;gap:.4rem}
 .count{background:rgba(255,255,255,.18);border-radius:99px;padding:.1rem .6rem}
 .count b{font-size:1.1rem}
-dl{display:grid;grid-template-columns:max-content 1fr;gap:.15rem 1rem;margin:.5rem 0}dt{color:var(--muted)}dd{margin:0}
+dl{display:grid;grid-template-columns:max-content minmax(0,1fr);gap:.15rem 1rem;margin:.5rem 0}
+dt{color:var(--muted)}dd{margin:0;overflow-wrap:anywhere}
 .badge{display:inline-block;border-radius:99px;padding:0 .55rem;font-size:12px;font-weight:600;white-space:nowrap;
 border:1px solid currentColor}
 .o-passed{color:var(--ok)}.o-failed{color:var(--bad)}.o-skipped{color:var(--muted)}
 .o-warning,.o-known-deviation{color:var(--warn)}
 .o-unexpectedly-passing{color:#8250df}.tls{color:var(--bad)}
-.failures{border:2px solid var(--bad);border-radius:8px;padding:.2rem 1rem .6rem}.failures h2{border:0;color:var(--bad)}
+.failures{border:2px solid var(--bad);border-radius:8px;padding:.2rem 1rem .6rem}
+.failures h2{border:0;color:var(--bad);margin-top:.6rem}
 .failures li{margin:.5rem 0}
 .scroll{overflow-x:auto}table{border-collapse:collapse;width:100%}
 th{text-align:left;font-weight:600;background:var(--bg)}
@@ -75,7 +77,8 @@ th,td{border-bottom:1px solid var(--line);padding:.35rem .5rem;vertical-align:to
 tbody.check>tr.more>td{border-top:0}tbody.check:not(:last-child)>tr:last-child>td{border-bottom:1px solid var(--line)}
 tbody.check:target{outline:3px solid #0969da;outline-offset:-3px}
 .claim{margin:.15rem 0}ul{margin:.2rem 0;padding-left:1.2rem}
-details{margin:.3rem 0}summary{cursor:pointer;color:#0969da}.exchange{margin:.4rem 0 .8rem}
+details{margin:.3rem 0}td>details{margin:0}.cov td:nth-child(-n+2){width:7rem}summary{cursor:pointer;color:#0969da}
+.exchange{margin:.4rem 0 .8rem;padding-left:.6rem;border-left:3px solid var(--line)}
 .fields{display:flex;flex-wrap:wrap;gap:.3rem;list-style:none;padding:0}
 .fields li{border:1px solid var(--line);border-radius:4px;padding:0 .4rem}
 #filter{margin:.5rem 0}body.failures-only tbody.check:not(.blocking){display:none}
@@ -133,10 +136,11 @@ export function renderHtml(report: ConformanceReport): string {
 
   const expectation = (r: CheckResult) => {
     if (!r.expectation) return '';
-    const link = r.expectation.link;
+    const { reason, link } = r.expectation;
     // Only web links become links: a javascript: or data: URL from the expectations file must stay text.
-    const linked = link && /^https?:\/\//i.test(link) ? ` <a href="${attr(link)}">${esc(link)}</a>` : esc(link ?? '');
-    return `<p>Accepted deviation: ${esc(r.expectation.reason)}${linked}</p>`;
+    const web = link !== undefined && /^https?:\/\//i.test(link);
+    const shown = web ? ` <a href="${attr(link)}">${esc(link)}</a>` : link ? ` ${esc(link)}` : '';
+    return `<p>Accepted deviation: ${esc(reason)}${shown}</p>`;
   };
 
   const more = (r: CheckResult) => {
@@ -189,7 +193,7 @@ export function renderHtml(report: ConformanceReport): string {
   const statusCoverage = Object.entries(report.coverage.statusCodes)
     .map(
       ([op, list]) =>
-        `<h3>${esc(op)}</h3><div class="scroll"><table><thead><tr><th>Status</th><th>Exercised</th>` +
+        `<h3>${esc(op)}</h3><div class="scroll"><table class="cov"><thead><tr><th>Status</th><th>Exercised</th>` +
         `<th>By checks, or why not</th></tr></thead><tbody>${list.map(coverageRow).join('')}</tbody></table></div>`,
     )
     .join('');
@@ -197,11 +201,13 @@ export function renderHtml(report: ConformanceReport): string {
   const fieldList = fields.map((f) => `<li>${mark(f.seen, '✓', '✗')} <code>${esc(f.field)}</code></li>`).join('');
 
   const failureList = failures
-    .map(
-      (r) =>
+    .map((r) => {
+      const cause = r.detail ? `<pre>${esc(detailLines(r).slice(0, 6).join('\n'))}</pre>` : '';
+      return (
         `<li id="${failureAnchor(r.check)}"><a href="#${anchor(r.check)}"><code>${esc(r.check)}</code></a> ` +
-        `${badge(r.outcome)} ${esc(r.claim)}<pre>${esc(detailLines(r).slice(0, 6).join('\n'))}</pre></li>`,
-    )
+        `${badge(r.outcome)} ${esc(r.claim)}${cause}</li>`
+      );
+    })
     .join('');
 
   const failureSection = failures.length

@@ -13,7 +13,7 @@ const LIVE = {
 
 test('without DIFY_BASE_URL the target is the embedded mock with its own ids', () => {
   const settings = loadSettings({});
-  expect(settings.target).toEqual({ kind: 'mock', deviations: [] });
+  expect(settings.target).toEqual({ kind: 'mock', deviations: [], latencyMs: 0 });
   expect(settings.ids).toMatchObject(MOCK_IDS);
   expect(settings.ids.documentSha256).toMatch(/^[0-9a-f]{64}$/);
 });

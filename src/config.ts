@@ -28,7 +28,7 @@ export interface TargetIds {
   documentSha256?: string;
 }
 
-export type Target = { kind: 'live'; baseUrl: string } | { kind: 'mock'; deviations: string[] };
+export type Target = { kind: 'live'; baseUrl: string } | { kind: 'mock'; deviations: string[]; latencyMs: number };
 
 export interface Settings {
   target: Target;
@@ -197,7 +197,7 @@ export function loadSettings(env: Env = process.env): Settings {
   if (rawBase === undefined) {
     return {
       ...common,
-      target: { kind: 'mock', deviations: deviations(env) },
+      target: { kind: 'mock', deviations: deviations(env), latencyMs: count(env, 'CONFORMANCE_MOCK_LATENCY_MS', 0, 0) },
       rateLimit: count(env, 'CONFORMANCE_RATE_LIMIT', 0, 0),
       apiKey: text(env, 'DIFY_API_KEY') ?? MOCK_API_KEY,
       ids: { ...MOCK_IDS, documentSha256: createHash('sha256').update(GUIDE_FILE.bytes).digest('hex') },

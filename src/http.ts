@@ -27,7 +27,7 @@ const MAX_RETRIES = 2;
 const MAX_RETRY_AFTER_SECONDS = 10;
 
 /** Playwright's transport errors in plain words. */
-function cause(message: string, timeoutMs: number): string {
+export function cause(message: string, timeoutMs: number): string {
   if (/Timeout \d+ms exceeded|ETIMEDOUT/i.test(message)) {
     return `no complete answer within ${timeoutMs / 1000} s (CONFORMANCE_REQUEST_TIMEOUT)`;
   }

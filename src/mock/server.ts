@@ -1,4 +1,5 @@
 // Binds the mock app to a free port on loopback; nothing listens beyond 127.0.0.1.
+import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { createMockApp, type LoggedRequest, type MockOptions } from './app';
@@ -11,12 +12,19 @@ export interface RunningMock {
   close(): Promise<void>;
 }
 
-export function startMock(options: MockOptions, port = 0): Promise<RunningMock> {
+/** A certificate and key (PEM) to serve HTTPS with, e.g. a self-signed pair for TLS tests. */
+export interface TlsFiles {
+  cert: string;
+  key: string;
+}
+
+export function startMock(options: MockOptions, port = 0, tls?: TlsFiles): Promise<RunningMock> {
   const { app, requests, issuedUrls } = createMockApp(options);
+  const https = tls ? { createServer, serverOptions: tls } : {};
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port }, (info: AddressInfo) => {
+    const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port, ...https }, (info: AddressInfo) => {
       resolve({
-        origin: `http://127.0.0.1:${info.port}`,
+        origin: `${tls ? 'https' : 'http'}://127.0.0.1:${info.port}`,
         requests,
         issuedUrls,
         close: () =>

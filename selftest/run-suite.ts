@@ -1,5 +1,5 @@
 // Runs the conformance suite in a child process, as a user would, and reads what it wrote.
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -18,7 +18,7 @@ export interface SuiteRun {
 const PLAYWRIGHT_CLI = path.join(PROJECT_ROOT, 'node_modules', '@playwright', 'test', 'cli.js');
 
 /** The environment of a clean shell: none of this runner's Playwright or suite settings leak in. */
-function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+export function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [name, value] of Object.entries(process.env)) {
     if (/^(PW_|PLAYWRIGHT_|TEST_|DIFY_|CONFORMANCE_)/.test(name)) continue;
@@ -27,10 +27,12 @@ function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   return { ...env, FORCE_COLOR: '0', CI: '1', CONFORMANCE_ENV_FILE: 'none', ...extra };
 }
 
+/** @param control gets the child process, e.g. to interrupt it mid-run. */
 export function runSuite(
   env: Record<string, string> = {},
   args: string[] = [],
   timeoutMs = 110_000,
+  control?: (child: ChildProcess) => void,
 ): Promise<SuiteRun> {
   const scratch = mkdtempSync(path.join(tmpdir(), 'conformance-run-'));
   const reportDir = path.join(scratch, 'reports');
@@ -50,6 +52,7 @@ export function runSuite(
       stderr += chunk;
     });
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    control?.(child);
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);

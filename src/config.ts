@@ -10,6 +10,9 @@ import { GUIDE_FILE, MOCK_API_KEY, MOCK_IDS, MOCK_SIGNED_URL_TTL } from './mock/
 import { DEVIATION_NAMES } from './mock/deviations';
 import { DEFAULT_SPEC, PROJECT_ROOT } from './paths';
 
+/** Stands for "the document the global setup uploads" until it exists. */
+export const FIXTURE_DOCUMENT = 'fixture';
+
 /** Set by the global setup when the suite started the embedded mock; read by workers. */
 export const MOCK_ORIGIN_ENV = 'CONFORMANCE_MOCK_ORIGIN';
 
@@ -38,10 +41,14 @@ export interface Settings {
   signedUrlTtlSeconds: number;
   /** How long one check may wait for a signed URL to expire. */
   maxWaitSeconds: number;
+  /** Whether the suite may create and delete documents (always on the embedded mock). */
+  allowWrites: boolean;
   /** Accept self-signed or otherwise invalid TLS certificates (CONFORMANCE_INSECURE_TLS=1). */
   insecureTls: boolean;
   /** Per-request timeout, so a hanging server fails one check instead of the run. */
   requestTimeoutMs: number;
+  /** How long the suite waits for a document it uploaded to be indexed. */
+  indexingTimeoutMs: number;
   /** Parallel workers, and requests per second each may send (0: no limit). */
   workers: number;
   rateLimit: number;
@@ -191,6 +198,7 @@ export function loadSettings(env: Env = process.env): Settings {
     maxWaitSeconds: seconds(env, 'CONFORMANCE_MAX_WAIT', 360, 0),
     requestTimeoutMs: seconds(env, 'CONFORMANCE_REQUEST_TIMEOUT', 30, 1) * 1000,
     workers: count(env, 'CONFORMANCE_WORKERS', 2, 1),
+    indexingTimeoutMs: seconds(env, 'CONFORMANCE_INDEXING_TIMEOUT', 120, 1) * 1000,
     maxDownloadBytes: count(env, 'CONFORMANCE_MAX_DOWNLOAD_MB', 100, 1) * 1024 * 1024,
   };
   const rawBase = text(env, 'DIFY_BASE_URL');
@@ -199,6 +207,8 @@ export function loadSettings(env: Env = process.env): Settings {
       ...common,
       target: { kind: 'mock', deviations: deviations(env), latencyMs: count(env, 'CONFORMANCE_MOCK_LATENCY_MS', 0, 0) },
       rateLimit: count(env, 'CONFORMANCE_RATE_LIMIT', 0, 0),
+      // The mock is the suite's own: writing to it risks nothing, so every check runs.
+      allowWrites: true,
       apiKey: text(env, 'DIFY_API_KEY') ?? MOCK_API_KEY,
       ids: { ...MOCK_IDS, documentSha256: createHash('sha256').update(GUIDE_FILE.bytes).digest('hex') },
       signedUrlTtlSeconds: seconds(env, 'DIFY_SIGNED_URL_TTL', MOCK_SIGNED_URL_TTL, 1),
@@ -213,6 +223,7 @@ export function loadSettings(env: Env = process.env): Settings {
     throw new ConfigError('DIFY_API_KEY is not set: set it to a Knowledge API key of the target (dataset-…).');
   }
   if (/\s/.test(apiKey)) throw new ConfigError('DIFY_API_KEY contains white space: paste the key alone.');
+  const allowWrites = flag(env, 'CONFORMANCE_ALLOW_WRITES');
   const foreignDatasetId = uuid(env, 'DIFY_FOREIGN_DATASET_ID', 'a knowledge base of another workspace');
   const foreignDocumentId = uuid(env, 'DIFY_FOREIGN_DOCUMENT_ID', 'a document of DIFY_FOREIGN_DATASET_ID');
   if ((foreignDatasetId === undefined) !== (foreignDocumentId === undefined)) {
@@ -222,10 +233,14 @@ export function loadSettings(env: Env = process.env): Settings {
     ...common,
     target,
     rateLimit: count(env, 'CONFORMANCE_RATE_LIMIT', 10, 0),
+    allowWrites,
     apiKey,
     ids: {
       datasetId: requiredUuid(env, 'DIFY_DATASET_ID', 'the knowledge base to test'),
-      documentId: requiredUuid(env, 'DIFY_DOCUMENT_ID', 'an uploaded-file document of DIFY_DATASET_ID'),
+      // With writes allowed and no document given, the global setup uploads one (FIXTURE_DOCUMENT).
+      documentId: allowWrites
+        ? (uuid(env, 'DIFY_DOCUMENT_ID', 'an uploaded-file document of DIFY_DATASET_ID') ?? FIXTURE_DOCUMENT)
+        : requiredUuid(env, 'DIFY_DOCUMENT_ID', 'an uploaded-file document of DIFY_DATASET_ID'),
       nonFileDocumentId: uuid(env, 'DIFY_NON_FILE_DOCUMENT_ID', 'a document without an uploaded file'),
       apiDisabledDatasetId: uuid(env, 'DIFY_API_DISABLED_DATASET_ID', 'a knowledge base whose API access is off'),
       foreignDatasetId,

@@ -3,6 +3,7 @@
 import { test as base, type TestInfo } from '@playwright/test';
 import { type CheckDef, citationPointer, citationText, loadCatalog } from './catalog';
 import { loadSettings, MOCK_ORIGIN_ENV, type Settings } from './config';
+import { type CreatedDocument, createDocument, newRunId, RUN_ID_ENV, uploadFile } from './documents';
 import { ApiClient, type Exchange, HttpClient, RateLimiter, TransportError } from './http';
 import { Redactor } from './redact';
 import { type LoadedSpec, loadSpec } from './spec';
@@ -27,8 +28,14 @@ interface WorkerFixtures {
 /** JSON answers of these endpoints are a few KiB; anything near this bound is a fault. */
 const MAX_API_BODY_BYTES = 5 * 1024 * 1024;
 
+/** Documents a check uploads for itself; deleted when the check ends, whatever its outcome. */
+export interface Scratch {
+  upload(purpose: string): Promise<CreatedDocument>;
+}
+
 interface TestFixtures {
   evidence: Exchange[];
+  scratch: Scratch;
   /** Sends the API key, only to the API base. */
   api: ApiClient;
   /** No Authorization header, no cookies: what a holder of a signed URL has. */
@@ -92,8 +99,30 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   api: async ({ playwright, settings, target, spec, redactor, evidence, limiter }, use) => {
     const context = await playwright.request.newContext({ ignoreHTTPSErrors: settings.insecureTls });
     const limits = { timeoutMs: settings.requestTimeoutMs, maxBodyBytes: MAX_API_BODY_BYTES, limiter };
-    await use(new ApiClient(context, redactor, evidence, limits, target.baseUrl, settings.apiKey, spec));
+    await use(
+      new ApiClient(context, redactor, evidence, limits, target.baseUrl, settings.apiKey, spec, settings.allowWrites),
+    );
     await context.dispose();
+  },
+  scratch: async ({ api, settings }, use) => {
+    const created: CreatedDocument[] = [];
+    const runId = process.env[RUN_ID_ENV] ?? newRunId();
+    const { datasetId } = settings.ids;
+    await use({
+      upload: async (purpose) => {
+        const doc = await createDocument(api, datasetId, uploadFile(runId, purpose));
+        created.push(doc);
+        return doc;
+      },
+    });
+    const deadline = Date.now() + settings.indexingTimeoutMs;
+    for (const doc of created) {
+      // Dify refuses to delete while indexing (400 document_indexing); the global teardown sweeps leftovers.
+      while ((await api.call('deleteDocument', { dataset_id: datasetId, document_id: doc.id })).status === 400) {
+        if (Date.now() > deadline) break;
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+    }
   },
   anonymous: async ({ playwright, settings, redactor, evidence, limiter }, use) => {
     const context = await playwright.request.newContext({
@@ -149,10 +178,11 @@ export function check(id: string, body: CheckBody): TestArguments {
         { type: 'level', description: def.level },
       ],
     },
-    async ({ settings, target, spec, validators, redactor, limiter, evidence, api, anonymous }, testInfo) => {
+    async ({ settings, target, spec, validators, redactor, limiter, evidence, api, anonymous, scratch }, testInfo) => {
       testInfo.annotations.push({ type: 'cite', description: citationPointer(def, spec) });
       try {
-        await body({ settings, target, spec, validators, redactor, limiter, evidence, api, anonymous, def, testInfo });
+        const args = { settings, target, spec, validators, redactor, limiter, evidence, api, anonymous, scratch };
+        await body({ ...args, def, testInfo });
       } catch (error) {
         const contract = `contract: ${citationText(def, spec)}`;
         if (error instanceof TransportError) {

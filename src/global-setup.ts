@@ -1,7 +1,19 @@
 // Before any test: the spec must load, a live target must answer over a trusted connection, and
-// without DIFY_BASE_URL the embedded mock starts.
+// without DIFY_BASE_URL the embedded mock starts. With writes allowed, what the run creates is
+// deleted afterwards, also when it fails or is interrupted.
+import { createHash } from 'node:crypto';
 import { request } from '@playwright/test';
-import { exitWithProblem, MOCK_ORIGIN_ENV, type Settings, settingsOrExit } from './config';
+import { exitWithProblem, FIXTURE_DOCUMENT, MOCK_ORIGIN_ENV, type Settings, settingsOrExit } from './config';
+import {
+  createDocument,
+  deleteDocuments,
+  NAME_PREFIX,
+  newRunId,
+  RUN_ID_ENV,
+  standaloneClient,
+  uploadFile,
+  waitIndexed,
+} from './documents';
 import { cause } from './http';
 import { startMock } from './mock/server';
 import { loadSpec, SpecError } from './spec';
@@ -19,6 +31,48 @@ async function preflight(settings: Settings, baseUrl: string): Promise<void> {
   }
 }
 
+/** Deletes what this run created (by its name prefix), once, whichever way the run ends. */
+function cleanupOnExit(settings: Settings, baseUrl: string, runId: string): () => Promise<void> {
+  let done: Promise<void> | undefined;
+  const cleanup = () => {
+    done ??= (async () => {
+      const { api, dispose } = await standaloneClient(settings, baseUrl);
+      try {
+        const keyword = `${NAME_PREFIX}${runId}`;
+        await deleteDocuments(api, settings.ids.datasetId, keyword, settings.indexingTimeoutMs);
+      } catch (error) {
+        console.error(`dify-knowledge-conformance: cleanup failed (${(error as Error).message}); run npm run cleanup`);
+      } finally {
+        await dispose();
+      }
+    })();
+    return done;
+  };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      void cleanup().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+    });
+  }
+  return cleanup;
+}
+
+/** Uploads the document the checks need when writes are allowed and none was configured. */
+async function uploadFixture(settings: Settings, baseUrl: string, runId: string): Promise<void> {
+  const { api, dispose } = await standaloneClient(settings, baseUrl);
+  try {
+    const created = await createDocument(api, settings.ids.datasetId, uploadFile(runId, 'fixture'));
+    await waitIndexed(api, settings.ids.datasetId, created, settings.indexingTimeoutMs);
+    process.env.DIFY_DOCUMENT_ID = created.id;
+    process.env.DIFY_DOCUMENT_SHA256 = createHash('sha256').update(created.file.bytes).digest('hex');
+  } catch (error) {
+    exitWithProblem(
+      `could not create the fixture document in DIFY_DATASET_ID: ${(error as Error).message.split('\n')[0]}`,
+    );
+  } finally {
+    await dispose();
+  }
+}
+
 export default async function globalSetup(): Promise<(() => Promise<void>) | undefined> {
   const settings = settingsOrExit();
   try {
@@ -27,9 +81,15 @@ export default async function globalSetup(): Promise<(() => Promise<void>) | und
     if (error instanceof SpecError) exitWithProblem(error.message);
     throw error;
   }
+  const runId = newRunId();
+  process.env[RUN_ID_ENV] = runId;
   if (settings.target.kind === 'live') {
-    await preflight(settings, settings.target.baseUrl);
-    return undefined;
+    const { baseUrl } = settings.target;
+    await preflight(settings, baseUrl);
+    if (!settings.allowWrites) return undefined;
+    const cleanup = cleanupOnExit(settings, baseUrl, runId);
+    if (settings.ids.documentId === FIXTURE_DOCUMENT) await uploadFixture(settings, baseUrl, runId);
+    return cleanup;
   }
   const mock = await startMock({
     apiKey: settings.apiKey,

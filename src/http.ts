@@ -127,8 +127,12 @@ export class HttpResponse {
   }
 }
 
+export type Multipart = Record<string, string | { name: string; mimeType: string; buffer: Buffer }>;
+
 export interface RequestOptions {
+  method?: string;
   headers?: Record<string, string>;
+  multipart?: Multipart;
   maxRedirects?: number;
   operationId?: string;
 }
@@ -143,8 +147,14 @@ export class HttpClient {
   ) {}
 
   async get(url: string, options: RequestOptions = {}): Promise<HttpResponse> {
+    return this.request(url, { ...options, method: 'GET' });
+  }
+
+  /** Sends a request; only a GET is retried, since repeating a write could repeat its effect. */
+  async request(url: string, options: RequestOptions = {}): Promise<HttpResponse> {
+    const retries = (options.method ?? 'GET') === 'GET' ? MAX_RETRIES : 0;
     for (let attempt = 0; ; attempt += 1) {
-      const last = attempt === MAX_RETRIES;
+      const last = attempt === retries;
       try {
         const response = await this.attempt(url, options);
         if (last || (response.status !== 429 && response.status !== 503)) return response;
@@ -168,12 +178,13 @@ export class HttpClient {
 
   private async attempt(url: string, options: RequestOptions): Promise<HttpResponse> {
     const headers = options.headers ?? {};
+    const method = options.method ?? 'GET';
     await this.limits.limiter.wait();
     const started = performance.now();
     const exchange: Exchange = {
       client: this.client,
       operationId: options.operationId,
-      method: 'GET',
+      method,
       url: this.redactor.url(url),
       requestHeaders: this.redactor.headers(headers),
       ms: 0,
@@ -182,13 +193,15 @@ export class HttpClient {
     const fail = (reason: string): TransportError => {
       exchange.ms = Math.round(performance.now() - started);
       exchange.error = reason;
-      return new TransportError(`GET ${exchange.url}`, reason, exchange.ms);
+      return new TransportError(`${method} ${exchange.url}`, reason, exchange.ms);
     };
-    let response: Awaited<ReturnType<APIRequestContext['get']>>;
+    let response: Awaited<ReturnType<APIRequestContext['fetch']>>;
     let body: Buffer;
     try {
-      response = await this.context.get(url, {
+      response = await this.context.fetch(url, {
+        method,
         headers,
+        multipart: options.multipart,
         maxRedirects: options.maxRedirects,
         timeout: this.limits.timeoutMs,
         failOnStatusCode: false,
@@ -222,9 +235,18 @@ export interface CallOptions {
   query?: Record<string, string | null | undefined>;
   /** Replaces `Bearer <key>` for the error contract's checks; null sends no Authorization header. */
   authorization?: string | null;
+  multipart?: Multipart;
 }
 
-/** The authenticated client: calls spec operations, and sends the API key only to the API base. */
+/** A write to a target that is read-only (live without CONFORMANCE_ALLOW_WRITES=1). */
+export class WriteRefused extends Error {
+  override name = 'WriteRefused';
+}
+
+/**
+ * The authenticated client: calls spec operations, sends the API key only to the API base, and
+ * sends nothing but GET unless writes are allowed.
+ */
 export class ApiClient extends HttpClient {
   constructor(
     context: APIRequestContext,
@@ -234,15 +256,14 @@ export class ApiClient extends HttpClient {
     readonly baseUrl: string,
     private readonly apiKey: string,
     private readonly spec: LoadedSpec,
+    private readonly allowWrites: boolean,
   ) {
     super(context, 'api', redactor, evidence, limits);
   }
 
   /** The URL of an operation: its path template filled in, under the API base. */
   url(operationId: string, params: Record<string, string>, query: CallOptions['query'] = {}): string {
-    const operation = this.spec.operations.get(operationId);
-    if (!operation) throw new Error(`the spec has no operation ${operationId}`);
-    const path = operation.path.replace(/\{(\w+)\}/g, (_, name: string) => {
+    const path = this.operation(operationId).path.replace(/\{(\w+)\}/g, (_, name: string) => {
       const value = params[name];
       if (value === undefined) throw new Error(`no value for the path parameter {${name}} of ${operationId}`);
       return encodeURIComponent(value);
@@ -256,13 +277,25 @@ export class ApiClient extends HttpClient {
 
   /** Calls an operation with `Authorization: Bearer <key>`; redirects are not followed, they could carry the key away. */
   async call(operationId: string, params: Record<string, string>, options: CallOptions = {}): Promise<HttpResponse> {
+    const { method } = this.operation(operationId);
     const url = this.url(operationId, params, options.query);
+    if (method !== 'GET' && !this.allowWrites) {
+      throw new WriteRefused(
+        `refusing ${method} ${operationId}: the target is read-only unless CONFORMANCE_ALLOW_WRITES=1`,
+      );
+    }
     if (!url.startsWith(`${this.baseUrl}/`)) {
       throw new Error(`refusing to send the API key to ${this.redactor.url(url)}: it is not under DIFY_BASE_URL`);
     }
     const headers: Record<string, string> = {};
     const authorization = options.authorization === undefined ? `Bearer ${this.apiKey}` : options.authorization;
     if (authorization !== null) headers.Authorization = authorization;
-    return this.get(url, { headers, maxRedirects: 0, operationId });
+    return this.request(url, { method, headers, multipart: options.multipart, maxRedirects: 0, operationId });
+  }
+
+  private operation(operationId: string) {
+    const operation = this.spec.operations.get(operationId);
+    if (!operation) throw new Error(`the spec has no operation ${operationId}`);
+    return operation;
   }
 }

@@ -1,5 +1,5 @@
 // The embedded mock as a Hono app: Dify's document endpoints, auth, errors and signed file URLs.
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { HttpBindings } from '@hono/node-server';
 import { type Context, Hono, type MiddlewareHandler } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
@@ -11,6 +11,8 @@ import {
   type MockDocument,
   type MockFile,
   mockDocuments,
+  document as newDocumentFields,
+  uploadInfo,
 } from './data';
 import type { DeviationName } from './deviations';
 
@@ -39,7 +41,10 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const never = () => new Promise<Response>(() => undefined);
 
 const UUID = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
-const DOCUMENT_PATH = `/v1/datasets/:dataset_id{${UUID}}/documents/:document_id{${UUID}}`;
+const DATASET_PATH = `/v1/datasets/:dataset_id{${UUID}}`;
+const DOCUMENT_PATH = `${DATASET_PATH}/documents/:document_id{${UUID}}`;
+/** How long the mock takes to index an uploaded document. */
+const INDEXING_MS = 300;
 const METADATA_MODES = ['all', 'only', 'without'];
 
 /** Werkzeug's 404 page: what Dify answers for a path its routes do not match (e.g. a non-UUID id). */
@@ -68,6 +73,8 @@ function sameText(a: string, b: string): boolean {
 
 export interface MockApp {
   app: Hono<Env>;
+  /** Names of the documents the mock holds now, e.g. to see what a run left behind. */
+  documentNames(): string[];
   requests: LoggedRequest[];
   /** Every signed URL handed out, so tests can look for its signature where it must not be. */
   issuedUrls: string[];
@@ -183,7 +190,7 @@ export function createMockApp(options: MockOptions): MockApp {
   }
 
   function shape(doc: MockDocument, mode: string): Record<string, unknown> {
-    const fields: Record<string, unknown> = { ...doc.fields };
+    const fields: Record<string, unknown> = { ...current(doc) };
     if (on('wrong-document-id')) fields.id = '00000000-0000-4000-8000-000000000000';
     if (on('word-count-as-string')) fields.word_count = String(fields.word_count);
     if (on('doc-metadata-item-without-value')) {
@@ -284,6 +291,95 @@ export function createMockApp(options: MockOptions): MockApp {
     });
   });
 
+  /** A document's fields as served now: its indexing status moves on with time. */
+  function current(doc: MockDocument): Record<string, unknown> {
+    if (doc.indexedAt === undefined) return doc.fields;
+    const done = now() >= doc.indexedAt;
+    return {
+      ...doc.fields,
+      indexing_status: done ? 'completed' : 'indexing',
+      display_status: done ? 'available' : 'indexing',
+    };
+  }
+
+  app.get(`${DATASET_PATH}/documents`, auth, (c) => {
+    const dataset = findDataset(c, c.get('tenantId'));
+    if (dataset instanceof Response) return dataset;
+    const keyword = c.req.query('keyword') ?? '';
+    const page = Math.max(1, Number(c.req.query('page') ?? 1) || 1);
+    const limit = Math.min(100, Math.max(1, Number(c.req.query('limit') ?? 20) || 20));
+    const all = [...documents.values()].filter(
+      (d) => d.datasetId === dataset.id && String(d.fields.name).includes(keyword),
+    );
+    const data = all.slice((page - 1) * limit, page * limit).map(current);
+    const total = on('list-total-as-string') ? String(all.length) : all.length;
+    return c.json({ data, has_more: page * limit < all.length, limit, total, page });
+  });
+
+  app.post(`${DATASET_PATH}/document/create-by-file`, auth, async (c) => {
+    const dataset = findDataset(c, c.get('tenantId'));
+    if (dataset instanceof Response) return dataset;
+    const form = await c.req.parseBody();
+    const upload = form.file;
+    if (!(upload instanceof File) && !on('no-file-accepted')) {
+      return difyError(c, 400, 'no_file_uploaded', 'Please upload your file.');
+    }
+    const name = upload instanceof File ? upload.name : 'untitled.txt';
+    const bytes = upload instanceof File ? Buffer.from(await upload.arrayBuffer()) : Buffer.alloc(0);
+    const file: MockFile = {
+      id: randomUUID(),
+      name,
+      extension: name.split('.').pop() ?? '',
+      mimeType: upload instanceof File && upload.type ? upload.type : 'application/octet-stream',
+      bytes: on('upload-stores-other-bytes') ? Buffer.alloc(bytes.length, 0x2a) : bytes,
+    };
+    const id = randomUUID();
+    const batch = `${Date.now()}${randomBytes(3).toString('hex')}`;
+    const fields = newDocumentFields(id, name, 'upload_file', uploadInfo(file), { position: documents.size + 1 });
+    const doc: MockDocument = { datasetId: dataset.id, file, fields, batch, indexedAt: now() + INDEXING_MS };
+    documents.set(id, doc);
+    files.set(file.id, file);
+    return c.json(on('create-without-batch') ? { document: current(doc) } : { document: current(doc), batch });
+  });
+
+  app.get(`${DATASET_PATH}/documents/:batch/indexing-status`, auth, (c) => {
+    const dataset = findDataset(c, c.get('tenantId'));
+    if (dataset instanceof Response) return dataset;
+    const batch = [...documents.values()].filter((d) => d.datasetId === dataset.id && d.batch === c.req.param('batch'));
+    if (batch.length === 0) return difyError(c, 404, 'not_found', 'Documents not found.');
+    const data = batch.map((doc) => {
+      const fields = current(doc);
+      const done = fields.indexing_status === 'completed';
+      const at = Math.floor((doc.indexedAt ?? 0) / 1000);
+      const segments = on('indexing-segments-as-string') ? '1' : 1;
+      return {
+        id: fields.id,
+        indexing_status: fields.indexing_status,
+        processing_started_at: at,
+        parsing_completed_at: done ? at : null,
+        cleaning_completed_at: done ? at : null,
+        splitting_completed_at: done ? at : null,
+        completed_at: done ? at : null,
+        paused_at: null,
+        error: null,
+        stopped_at: null,
+        completed_segments: done ? segments : 0,
+        total_segments: segments,
+      };
+    });
+    return c.json({ data });
+  });
+
+  app.delete(DOCUMENT_PATH, auth, (c) => {
+    const doc = findDocument(c);
+    if (doc instanceof Response) return doc;
+    if (current(doc).indexing_status === 'indexing') {
+      return difyError(c, 400, 'document_indexing', 'Cannot delete document during indexing.');
+    }
+    if (!on('delete-keeps-document')) documents.delete(String(doc.fields.id));
+    return c.body(null, 204);
+  });
+
   // Paths the UUID routes above do not match, e.g. a document id that is not a UUID.
   app.get('/v1/datasets/*', (c) => {
     if (on('non-uuid-500')) return difyError(c, 500, 'internal_server_error', 'badly formed hexadecimal UUID string');
@@ -291,5 +387,5 @@ export function createMockApp(options: MockOptions): MockApp {
   });
   app.notFound((c) => c.html(WERKZEUG_404, 404));
   app.onError((error, c) => difyError(c, 500, 'internal_server_error', `The mock failed: ${error.message}`));
-  return { app, requests, issuedUrls };
+  return { app, requests, issuedUrls, documentNames: () => [...documents.values()].map((d) => String(d.fields.name)) };
 }

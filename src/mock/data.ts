@@ -38,6 +38,9 @@ export interface MockDocument {
   /** The file behind an `upload_file` document; none for a Notion import. */
   file?: MockFile;
   fields: Record<string, unknown>;
+  /** For uploaded documents: their batch, and when their indexing completes (ms). */
+  batch?: string;
+  indexedAt?: number;
 }
 
 const TENANT_A = 'c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f';
@@ -66,7 +69,7 @@ export const GUIDE_FILE: MockFile = {
   ),
 };
 
-function document(
+export function document(
   id: string,
   name: string,
   dataSourceType: string,
@@ -113,7 +116,7 @@ function document(
   };
 }
 
-function uploadInfo(file: MockFile): Record<string, unknown> {
+export function uploadInfo(file: MockFile): Record<string, unknown> {
   return {
     upload_file: {
       id: file.id,

@@ -9,6 +9,7 @@ export interface RunningMock {
   origin: string;
   requests: LoggedRequest[];
   issuedUrls: string[];
+  documentNames(): string[];
   close(): Promise<void>;
 }
 
@@ -19,7 +20,7 @@ export interface TlsFiles {
 }
 
 export function startMock(options: MockOptions, port = 0, tls?: TlsFiles): Promise<RunningMock> {
-  const { app, requests, issuedUrls } = createMockApp(options);
+  const { app, requests, issuedUrls, documentNames } = createMockApp(options);
   const https = tls ? { createServer, serverOptions: tls } : {};
   return new Promise((resolve, reject) => {
     const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port, ...https }, (info: AddressInfo) => {
@@ -27,6 +28,7 @@ export function startMock(options: MockOptions, port = 0, tls?: TlsFiles): Promi
         origin: `${tls ? 'https' : 'http'}://127.0.0.1:${info.port}`,
         requests,
         issuedUrls,
+        documentNames,
         close: () =>
           new Promise<void>((done) => {
             server.close(() => done());

@@ -1,0 +1,20 @@
+// `npm run cleanup`: deletes what killed runs left on the target: every document of DIFY_DATASET_ID
+// whose name starts with the suite's prefix (dkc-). Running it is the opt-in to these deletes.
+import { exitWithProblem, loadDotenv, settingsOrExit } from '../src/config';
+import { deleteDocuments, NAME_PREFIX, standaloneClient } from '../src/documents';
+
+async function main(): Promise<void> {
+  loadDotenv();
+  const settings = settingsOrExit({ CONFORMANCE_ALLOW_WRITES: '1', ...process.env });
+  if (settings.target.kind !== 'live') exitWithProblem('DIFY_BASE_URL is not set: there is no target to clean up.');
+  const { api, dispose } = await standaloneClient(settings, settings.target.baseUrl);
+  try {
+    const names = await deleteDocuments(api, settings.ids.datasetId, NAME_PREFIX, settings.indexingTimeoutMs);
+    for (const name of names) console.log(`deleted ${name}`);
+    console.log(`cleanup: ${names.length} document(s) named ${NAME_PREFIX}* deleted from ${settings.ids.datasetId}`);
+  } finally {
+    await dispose();
+  }
+}
+
+main().catch((error: unknown) => exitWithProblem(`cleanup failed: ${(error as Error).message.split('\n')[0]}`));

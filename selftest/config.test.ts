@@ -1,7 +1,11 @@
 // Settings: defaults, validation, and one clear line for every bad value.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { expect, test } from '@playwright/test';
+import dotenv from 'dotenv';
 import { ConfigError, loadSettings } from '../src/config';
 import { MOCK_IDS } from '../src/mock/data';
+import { PROJECT_ROOT } from '../src/paths';
 
 const KEY = 'dataset-SECRETKEYCANARY123';
 const LIVE = {
@@ -72,4 +76,11 @@ test('an unknown mock deviation lists the known ones', () => {
   expect(() => loadSettings({ CONFORMANCE_MOCK_DEVIATIONS: 'nope' })).toThrow(
     /unknown deviation "nope": known ones are /,
   );
+});
+
+test('an unedited copy of .env.example runs against the embedded mock with the defaults', () => {
+  const example = dotenv.parse(readFileSync(path.join(PROJECT_ROOT, '.env.example')));
+  const settings = loadSettings(example);
+  expect(settings.target.kind).toBe('mock');
+  expect(settings).toEqual(loadSettings({}));
 });

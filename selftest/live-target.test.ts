@@ -20,7 +20,7 @@ function liveEnv(mock: RunningMock): Record<string, string> {
     DIFY_API_DISABLED_DATASET_ID: MOCK_IDS.apiDisabledDatasetId,
     DIFY_FOREIGN_DATASET_ID: MOCK_IDS.foreignDatasetId,
     DIFY_FOREIGN_DOCUMENT_ID: MOCK_IDS.foreignDocumentId,
-    DIFY_SIGNED_URL_TTL: '1',
+    DIFY_SIGNED_URL_TTL: '3',
     CONFORMANCE_MAX_WAIT: '15',
   };
 }
@@ -41,7 +41,7 @@ function filesUnder(dir: string): string[] {
 }
 
 test('a live run sends only GET requests', async () => {
-  const mock = await startMock({ apiKey: CANARY_KEY, signedUrlTtl: 1 });
+  const mock = await startMock({ apiKey: CANARY_KEY, signedUrlTtl: 3 });
   try {
     const run = await runSuite(liveEnv(mock));
     expect(run.code, run.stdout).toBe(0);
@@ -57,7 +57,7 @@ test('no API key and no signature appears in reports, test results or output, ev
   // Failing checks write the most evidence: a signed URL that never expires and a wrong file name.
   const mock = await startMock({
     apiKey: CANARY_KEY,
-    signedUrlTtl: 1,
+    signedUrlTtl: 3,
     deviations: ['never-expires', 'wrong-file-name'],
   });
   try {

@@ -17,7 +17,7 @@ function writesEnv(mock: RunningMock): Record<string, string> {
     DIFY_BASE_URL: `${mock.origin}/v1`,
     DIFY_API_KEY: KEY,
     DIFY_DATASET_ID: MOCK_IDS.datasetId,
-    DIFY_SIGNED_URL_TTL: '1',
+    DIFY_SIGNED_URL_TTL: '3',
     CONFORMANCE_ALLOW_WRITES: '1',
   };
 }
@@ -30,7 +30,7 @@ async function untilCreated(mock: RunningMock): Promise<void> {
 }
 
 test('with writes allowed and no document given, the run uploads one, checks it and deletes everything', async () => {
-  const mock = await startMock({ apiKey: KEY, signedUrlTtl: 1 });
+  const mock = await startMock({ apiKey: KEY, signedUrlTtl: 3 });
   try {
     const before = mock.documentNames();
     const run = await runSuite(writesEnv(mock));
@@ -48,7 +48,7 @@ test('with writes allowed and no document given, the run uploads one, checks it 
 });
 
 test('interrupted with SIGTERM mid-run, the run still deletes what it created', async () => {
-  const mock = await startMock({ apiKey: KEY, signedUrlTtl: 1 });
+  const mock = await startMock({ apiKey: KEY, signedUrlTtl: 3 });
   try {
     const run = await runSuite(writesEnv(mock), [], 60_000, (child) => {
       void untilCreated(mock).then(() => setTimeout(() => child.kill('SIGTERM'), 300));
@@ -61,7 +61,7 @@ test('interrupted with SIGTERM mid-run, the run still deletes what it created', 
 });
 
 test('killed outright, a run leaves documents that npm run cleanup removes', async () => {
-  const mock = await startMock({ apiKey: KEY, signedUrlTtl: 1 });
+  const mock = await startMock({ apiKey: KEY, signedUrlTtl: 3 });
   try {
     await runSuite(writesEnv(mock), [], 60_000, (child) => {
       void untilCreated(mock).then(() => child.kill('SIGKILL'));

@@ -36,7 +36,7 @@ test.beforeAll(async () => {
     { stdio: 'ignore' },
   );
   const tls = { key: readFileSync(key, 'utf8'), cert: readFileSync(cert, 'utf8') };
-  mock = await startMock({ apiKey: MOCK_API_KEY, signedUrlTtl: 1 }, 0, tls);
+  mock = await startMock({ apiKey: MOCK_API_KEY, signedUrlTtl: 3 }, 0, tls);
 });
 
 test.afterAll(async () => {
@@ -48,7 +48,7 @@ const env = () => ({
   DIFY_API_KEY: MOCK_API_KEY,
   DIFY_DATASET_ID: MOCK_IDS.datasetId,
   DIFY_DOCUMENT_ID: MOCK_IDS.documentId,
-  DIFY_SIGNED_URL_TTL: '1',
+  DIFY_SIGNED_URL_TTL: '3',
 });
 
 test('a self-signed certificate stops the run with one line that names the fix', async () => {

@@ -66,7 +66,7 @@ for (const def of rows('auth', (d) => d.id.endsWith('/before-lookup'))) {
 }
 
 // 403 and 404 with Dify's error body.
-for (const def of rows('errors', (d) => d.case?.code !== undefined)) {
+for (const def of rows('errors', (d) => d.case?.code !== undefined && d.case?.target !== undefined)) {
   test(
     ...check(def.id, async (args) => {
       const { status = 404, code, target = 'document' } = def.case ?? {};

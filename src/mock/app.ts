@@ -114,7 +114,7 @@ export function createMockApp(options: MockOptions): MockApp {
     }
     if (mode !== 'without') return next();
     if (on('hang-on-without')) return never();
-    if (on('slow-on-without')) await sleep(4000);
+    if (on('slow-on-without')) await sleep(8000);
     if (on('reset-on-without')) {
       c.env.incoming.socket.destroy();
       return never();

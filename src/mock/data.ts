@@ -5,7 +5,7 @@ export const MOCK_API_KEY = 'dataset-conformance-mock-key-a';
 /** Workspace B's key: the suite never uses it; it proves B's data stays out of A's reach. */
 export const MOCK_FOREIGN_API_KEY = 'dataset-conformance-mock-key-b';
 /** Dify's FILES_ACCESS_TIMEOUT for the mock: short, so the expiry check really runs. */
-export const MOCK_SIGNED_URL_TTL = 1;
+export const MOCK_SIGNED_URL_TTL = 3;
 
 export const MOCK_IDS = {
   datasetId: '6b0b8f3e-5a7c-4d2e-9f1a-0c3d5e7f9a1b',

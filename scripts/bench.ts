@@ -84,15 +84,15 @@ interface SuiteRun {
   report: ConformanceReport;
 }
 
-function childEnv(reportDir: string): NodeJS.ProcessEnv {
+function childEnv(reportDir: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
     if (!ENV_PREFIXES.some((prefix) => key.startsWith(prefix))) env[key] = value;
   }
-  return { ...env, CONFORMANCE_ENV_FILE: 'none', CONFORMANCE_REPORT_DIR: reportDir, FORCE_COLOR: '0' };
+  return { ...env, CONFORMANCE_ENV_FILE: 'none', CONFORMANCE_REPORT_DIR: reportDir, FORCE_COLOR: '0', ...extra };
 }
 
-function runSuite(run: number, tmp: string): Promise<SuiteRun> {
+function runSuite(run: number, tmp: string, extra: Record<string, string> = {}): Promise<SuiteRun> {
   const reportDir = path.join(tmp, 'reports');
   const reportFile = path.join(reportDir, 'conformance.json');
   // A stale report from the previous run must not pass for this one's.
@@ -105,7 +105,7 @@ function runSuite(run: number, tmp: string): Promise<SuiteRun> {
     // Detached, so a timeout can kill the runner together with its workers (one process group).
     const child = spawn(process.execPath, args, {
       cwd: PROJECT_ROOT,
-      env: childEnv(reportDir),
+      env: childEnv(reportDir, extra),
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -235,10 +235,52 @@ async function benchMock(report: ConformanceReport): Promise<void> {
   }
 }
 
+const LIVE_RUNS = 3;
+
+/** A live run (DIFY_BASE_URL, writes allowed) against a mock on loopback, with extra latency per answer. */
+async function benchLive(): Promise<void> {
+  console.log(
+    `\n4. Live run against the mock over loopback, with and without 100 ms added per answer (${LIVE_RUNS} runs)`,
+  );
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'conformance-bench-live-'));
+  try {
+    for (const latencyMs of [0, 100]) {
+      const mock = await startMock({ apiKey: MOCK_API_KEY, signedUrlTtl: MOCK_SIGNED_URL_TTL, latencyMs });
+      try {
+        const env = {
+          DIFY_BASE_URL: `${mock.origin}/v1`,
+          DIFY_API_KEY: MOCK_API_KEY,
+          DIFY_DATASET_ID: MOCK_IDS.datasetId,
+          DIFY_DOCUMENT_ID: MOCK_IDS.documentId,
+          DIFY_NON_FILE_DOCUMENT_ID: MOCK_IDS.nonFileDocumentId,
+          DIFY_API_DISABLED_DATASET_ID: MOCK_IDS.apiDisabledDatasetId,
+          DIFY_FOREIGN_DATASET_ID: MOCK_IDS.foreignDatasetId,
+          DIFY_FOREIGN_DOCUMENT_ID: MOCK_IDS.foreignDocumentId,
+          DIFY_SIGNED_URL_TTL: String(MOCK_SIGNED_URL_TTL),
+          CONFORMANCE_ALLOW_WRITES: '1',
+        };
+        const runs: SuiteRun[] = [];
+        for (let run = 1; run <= LIVE_RUNS; run++) runs.push(await runSuite(run, tmp, env));
+        const requests = runs[0]?.report.results.flatMap((r) => r.evidence).length ?? 0;
+        const { passed, skipped, failed } = runs[0]?.report.summary ?? { passed: 0, skipped: 0, failed: 0 };
+        console.log(
+          `   +${String(latencyMs).padStart(3)} ms per answer: wall ${spread(runs.map((r) => r.wallMs))}; ` +
+            `${requests} requests; ${passed} passed, ${skipped} skipped, ${failed} failed`,
+        );
+      } finally {
+        await mock.close();
+      }
+    }
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<void> {
   await benchSpecs();
   const report = await benchSuite();
   await benchMock(report);
+  await benchLive();
 }
 
 main().catch((error: unknown) => {

@@ -66,7 +66,7 @@ export async function waitIndexed(
   datasetId: string,
   created: CreatedDocument,
   timeoutMs: number,
-  onStatus: (body: unknown) => void = () => undefined,
+  onStatus: (body: unknown, response: HttpResponse) => void = () => undefined,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last = 'unknown';
@@ -74,7 +74,7 @@ export async function waitIndexed(
     const response = await api.call('getDocumentIndexingStatus', { dataset_id: datasetId, batch: created.batch });
     expectStatus(response, 200);
     const body = response.json();
-    onStatus(body);
+    onStatus(body, response);
     const entries = (body as { data?: { id?: string; indexing_status?: string; error?: string | null }[] }).data ?? [];
     const entry = entries.find((e) => e.id === created.id);
     last = entry?.indexing_status ?? 'absent';

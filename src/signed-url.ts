@@ -45,44 +45,72 @@ function whole(value: string | undefined): number | undefined {
   return value !== undefined && /^\d+$/.test(value) ? Number(value) : undefined;
 }
 
+type Expiry = Omit<SignedUrl, 'signatureParam'>;
+/** One way a URL states its expiry; the first rule that recognises the URL wins. */
+type Rule = (query: URLSearchParams, ttlSeconds: number) => Expiry | undefined;
+
+const explicitExpires: Rule = (query) => {
+  const [name, value] = find(query, 'expires') ?? [];
+  const at = whole(value);
+  if (!name || at === undefined) return undefined;
+  return { expiresAt: at, expirySource: 'expires', timeParam: { name, later: String(at + 3600) } };
+};
+
+/** S3 and GCS: a signing time plus a lifetime in seconds. */
+function signedAtPlusLifetime(vendor: 'Amz' | 'Goog'): Rule {
+  return (query) => {
+    const date = find(query, `X-${vendor}-Date`);
+    const expires = find(query, `X-${vendor}-Expires`);
+    if (!date || !expires) return undefined;
+    const [start, ttl] = [compactDate(date[1]), whole(expires[1])];
+    return {
+      expiresAt: start !== undefined && ttl !== undefined ? start + ttl : undefined,
+      expirySource: `X-${vendor}-Date + X-${vendor}-Expires` as ExpirySource,
+      timeParam: { name: expires[0], later: String((ttl ?? 0) + 3600) },
+    };
+  };
+}
+
+const azureSe: Rule = (query) => {
+  const [name, value] = find(query, 'se') ?? [];
+  const at = value === undefined ? Number.NaN : Date.parse(value) / 1000;
+  if (!name || Number.isNaN(at)) return undefined;
+  const expiresAt = Math.floor(at);
+  return {
+    expiresAt,
+    expirySource: 'se',
+    timeParam: { name, later: new Date((expiresAt + 3600) * 1000).toISOString() },
+  };
+};
+
+/** Dify signs its issue time; the lifetime is the server's FILES_ACCESS_TIMEOUT. */
+const difyTimestamp: Rule = (query, ttlSeconds) => {
+  const [name, value] = find(query, 'timestamp') ?? [];
+  const issued = whole(value);
+  if (!name || issued === undefined) return undefined;
+  return {
+    expiresAt: issued + ttlSeconds,
+    expirySource: 'timestamp + DIFY_SIGNED_URL_TTL',
+    timeParam: { name, later: String(issued + 60) },
+  };
+};
+
+const RULES: Rule[] = [
+  explicitExpires,
+  signedAtPlusLifetime('Amz'),
+  signedAtPlusLifetime('Goog'),
+  azureSe,
+  difyTimestamp,
+];
+
 export function parseSignedUrl(url: string, ttlSeconds: number): SignedUrl {
   const query = new URL(url).searchParams;
   const signatureParam = SIGNATURE_PARAMS.map((name) => find(query, name)?.[0]).find(Boolean);
-  const result: SignedUrl = { signatureParam };
-  const expires = find(query, 'expires');
-  const amzDate = find(query, 'X-Amz-Date');
-  const amzExpires = find(query, 'X-Amz-Expires');
-  const googDate = find(query, 'X-Goog-Date');
-  const googExpires = find(query, 'X-Goog-Expires');
-  const azure = find(query, 'se');
-  const timestamp = find(query, 'timestamp');
-  if (expires && whole(expires[1]) !== undefined) {
-    result.expiresAt = whole(expires[1]);
-    result.expirySource = 'expires';
-    result.timeParam = { name: expires[0], later: String(Number(expires[1]) + 3600) };
-  } else if (amzDate && amzExpires) {
-    const start = compactDate(amzDate[1]);
-    const ttl = whole(amzExpires[1]);
-    if (start !== undefined && ttl !== undefined) result.expiresAt = start + ttl;
-    result.expirySource = 'X-Amz-Date + X-Amz-Expires';
-    result.timeParam = { name: amzExpires[0], later: String((ttl ?? 0) + 3600) };
-  } else if (googDate && googExpires) {
-    const start = compactDate(googDate[1]);
-    const ttl = whole(googExpires[1]);
-    if (start !== undefined && ttl !== undefined) result.expiresAt = start + ttl;
-    result.expirySource = 'X-Goog-Date + X-Goog-Expires';
-    result.timeParam = { name: googExpires[0], later: String((ttl ?? 0) + 3600) };
-  } else if (azure && !Number.isNaN(Date.parse(azure[1]))) {
-    result.expiresAt = Math.floor(Date.parse(azure[1]) / 1000);
-    result.expirySource = 'se';
-    result.timeParam = { name: azure[0], later: new Date((result.expiresAt + 3600) * 1000).toISOString() };
-  } else if (timestamp && whole(timestamp[1]) !== undefined) {
-    // Dify signs its issue time; the lifetime is the server's FILES_ACCESS_TIMEOUT.
-    result.expiresAt = Number(timestamp[1]) + ttlSeconds;
-    result.expirySource = 'timestamp + DIFY_SIGNED_URL_TTL';
-    result.timeParam = { name: timestamp[0], later: String(Number(timestamp[1]) + 60) };
+  for (const rule of RULES) {
+    const expiry = rule(query, ttlSeconds);
+    if (expiry) return { signatureParam, ...expiry };
   }
-  return result;
+  return { signatureParam };
 }
 
 /** The URL with one query parameter replaced, every other byte of it kept as issued. */

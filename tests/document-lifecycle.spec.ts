@@ -60,12 +60,14 @@ test(
     requireWrites(args);
     const created = await args.scratch.upload('indexing-check');
     const schema = args.validators.responseSchema('getDocumentIndexingStatus', 200);
-    await waitIndexed(args.api, args.settings.ids.datasetId, created, args.settings.indexingTimeoutMs, (body) => {
+    const { datasetId } = args.settings.ids;
+    await waitIndexed(args.api, datasetId, created, args.settings.indexingTimeoutMs, (body, response) => {
       const result = schema ? args.validators.validate(schema, body) : undefined;
       claim(result?.ok === true, () => ({
         expected: 'an indexing status valid against the documented schema',
         actual: result && !result.ok ? result.problems.map((p) => p.message).join('; ') : 'the spec documents none',
         pointer: result && !result.ok ? result.problems[0]?.pointer : undefined,
+        request: response.summary,
       }));
     });
   }),

@@ -232,7 +232,8 @@ export function createMockApp(options: MockOptions): MockApp {
     return c.json(body, 200);
   });
 
-  let firstUrl: string | undefined;
+  /** The last URL issued on each client connection, for the same-url-twice deviation. */
+  const lastUrlByConnection = new Map<number | undefined, string>();
   const usedNonces = new Set<string>();
 
   app.get(`${DOCUMENT_PATH}/download`, auth, (c) => {
@@ -240,7 +241,9 @@ export function createMockApp(options: MockOptions): MockApp {
     if (doc instanceof Response) return doc;
     const file = doc.file ?? (on('non-file-download-200') ? [...files.values()][0] : undefined);
     if (!file) return difyError(c, 404, 'not_found', 'Document does not have an uploaded file to download.');
-    if (on('same-url-twice') && firstUrl) return c.json({ url: firstUrl });
+    const connection = c.env.incoming.socket.remotePort;
+    const previous = lastUrlByConnection.get(connection);
+    if (on('same-url-twice') && previous) return c.json({ url: previous });
     const issued = Math.floor(now() / 1000) - (on('expired-on-issue') ? options.signedUrlTtl + 1 : 0);
     const timestamp = String(issued);
     const nonce = randomBytes(16).toString('hex');
@@ -254,7 +257,7 @@ export function createMockApp(options: MockOptions): MockApp {
     if (on('url-carries-key')) query.set('api_key', options.apiKey);
     const origin = on('relative-url') ? '' : new URL(c.req.url).origin;
     const url = `${origin}/files/${file.id}/file-preview?${query}`;
-    firstUrl ??= url;
+    lastUrlByConnection.set(connection, url);
     issuedUrls.push(url);
     if (on('download-text-content-type')) return c.text(JSON.stringify({ url }));
     return c.json({ url });

@@ -20,6 +20,7 @@ const modes = (suffix: string, names: string[]) => names.map((mode) => `getDocum
 /** Checks that need a working signed URL first (their precondition fails with the URL). */
 const FETCHES_SIGNED_URL = [
   'downloadDocument/signed-url/original-bytes',
+  'downloadDocument/signed-url/uploaded-bytes',
   'downloadDocument/signed-url/file-size',
   'downloadDocument/signed-url/file-name',
   'downloadDocument/signed-url/content-type',
@@ -131,11 +132,15 @@ const definitions = {
   },
   'serves-other-bytes': {
     description: 'the signed URL serves other bytes of the same length',
-    fails: ['downloadDocument/signed-url/original-bytes'],
+    fails: ['downloadDocument/signed-url/original-bytes', 'downloadDocument/signed-url/uploaded-bytes'],
   },
   'truncated-file': {
     description: 'the signed URL serves the file without its last byte',
-    fails: ['downloadDocument/signed-url/original-bytes', 'downloadDocument/signed-url/file-size'],
+    fails: [
+      'downloadDocument/signed-url/original-bytes',
+      'downloadDocument/signed-url/uploaded-bytes',
+      'downloadDocument/signed-url/file-size',
+    ],
   },
   'wrong-file-name': {
     description: 'Content-Disposition names another file',
@@ -146,7 +151,7 @@ const definitions = {
     fails: ['downloadDocument/signed-url/content-type'],
   },
   'same-url-twice': {
-    description: 'every call returns the first URL it issued',
+    description: 'a second call on the same connection returns the URL the first call got',
     fails: ['downloadDocument/signed-url/fresh-urls'],
   },
   'single-use-urls': {
@@ -178,8 +183,8 @@ const definitions = {
     fails: both('auth/unknown-key'),
   },
   'unknown-document-500': {
-    description: 'an unknown document crashes with 500',
-    fails: both('errors/unknown-document'),
+    description: 'an unknown (or deleted) document crashes with 500',
+    fails: [...both('errors/unknown-document'), 'deleteDocument/removes-document'],
   },
   'document-404-without-code': {
     description: 'the 404 body for an unknown document has no code',

@@ -1,9 +1,10 @@
 // The document lifecycle (list, create by file, indexing status, delete) the opt-in fixtures rely
 // on. Checks that write skip on a live target unless CONFORMANCE_ALLOW_WRITES=1.
 import { createHash } from 'node:crypto';
-import { expectDifyError, expectJson, expectObject, expectSchema, expectStatus } from '../src/assertions';
+import { expectDifyError, expectJson, expectSchema, expectStatus } from '../src/assertions';
 import { waitIndexed } from '../src/documents';
 import { type CheckArgs, check, skipCheck, test } from '../src/fixtures';
+import { issueSignedUrl } from '../src/signed-download';
 import { claim, show } from '../src/violation';
 
 function requireWrites({ settings }: CheckArgs): void {
@@ -79,10 +80,7 @@ test(
     const { datasetId } = args.settings.ids;
     const created = await args.scratch.upload('download-check');
     await waitIndexed(args.api, datasetId, created, args.settings.indexingTimeoutMs);
-    const response = await args.api.call('downloadDocument', { dataset_id: datasetId, document_id: created.id });
-    expectStatus(response, 200);
-    const url = String(expectObject(response.json(), response).url);
-    args.redactor.addSignedUrl(url);
+    const { url } = await issueSignedUrl(args.api, args.redactor, datasetId, created.id);
     const file = await args.anonymous.get(url);
     expectStatus(file, 200);
     const [expected, actual] = [created.file.bytes, file.body].map((b) => createHash('sha256').update(b).digest('hex'));

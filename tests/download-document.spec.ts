@@ -5,6 +5,7 @@ import { parse as parseContentDisposition } from 'content-disposition';
 import { expectJson, expectObject, expectSchema, expectStatus, isObject } from '../src/assertions';
 import { type CheckArgs, check, skipCheck, test } from '../src/fixtures';
 import type { HttpResponse } from '../src/http';
+import { issueSignedUrl } from '../src/signed-download';
 import { alterOneCharacter, parseSignedUrl, withParam } from '../src/signed-url';
 import { claim, show } from '../src/violation';
 
@@ -21,19 +22,8 @@ function download({ api, settings }: CheckArgs) {
 }
 
 /** A fresh signed URL for DIFY_DOCUMENT_ID; every check that fetches one starts here. */
-async function issueSignedUrl(args: CheckArgs): Promise<{ url: string; response: HttpResponse }> {
-  const response = await download(args);
-  expectStatus(response, 200);
-  const body = expectObject(response.json(), response);
-  const url = body.url;
-  claim(typeof url === 'string' && /^https?:\/\//i.test(url), () => ({
-    expected: 'url, an absolute http(s) URL',
-    actual: `url ${show(url)}`,
-    pointer: '/url',
-    request: response.summary,
-  }));
-  args.redactor.addSignedUrl(url);
-  return { url, response };
+function signedUrl({ api, redactor, settings }: CheckArgs) {
+  return issueSignedUrl(api, redactor, settings.ids.datasetId, settings.ids.documentId);
 }
 
 /** Fetches a signed URL as its holder would: no API key, no cookies. */
@@ -87,7 +77,7 @@ test(
 
 test(
   ...check('downloadDocument/signed-url/absolute', async (args) => {
-    await issueSignedUrl(args);
+    await signedUrl(args);
   }),
 );
 
@@ -109,7 +99,7 @@ test(
 
 test(
   ...check('downloadDocument/signed-url/resolves-anonymously', async (args) => {
-    const { url } = await issueSignedUrl(args);
+    const { url } = await signedUrl(args);
     const file = await fetchAnonymously(args, url);
     expectServed(file);
     const declared = file.headers['content-length'];
@@ -126,7 +116,7 @@ test(
   ...check('downloadDocument/signed-url/original-bytes', async (args) => {
     const expected = args.settings.ids.documentSha256;
     if (!expected) skipCheck('the original bytes are unknown: set DIFY_DOCUMENT_SHA256 to the sha256sum of the file');
-    const { url } = await issueSignedUrl(args);
+    const { url } = await signedUrl(args);
     const file = await fetchAnonymously(args, url);
     expectServed(file, true);
     const actual = createHash('sha256').update(file.body).digest('hex');
@@ -142,7 +132,7 @@ test(
   ...check('downloadDocument/signed-url/file-size', async (args) => {
     const { size } = await uploadedFile(args);
     if (size === undefined) skipCheck('Get Document gives no data_source_info.upload_file.size to compare with');
-    const file = await fetchAnonymously(args, (await issueSignedUrl(args)).url);
+    const file = await fetchAnonymously(args, (await signedUrl(args)).url);
     expectServed(file, true);
     claim(file.body.length === size, () => ({
       expected: `${size} bytes, data_source_info.upload_file.size`,
@@ -155,7 +145,7 @@ test(
 test(
   ...check('downloadDocument/signed-url/file-name', async (args) => {
     const { name } = await uploadedFile(args);
-    const file = await fetchAnonymously(args, (await issueSignedUrl(args)).url);
+    const file = await fetchAnonymously(args, (await signedUrl(args)).url);
     expectServed(file, true);
     const header = file.headers['content-disposition'];
     if (header === undefined) skipCheck('the download sends no Content-Disposition, so it names no file');
@@ -177,7 +167,7 @@ test(
 test(
   ...check('downloadDocument/signed-url/content-type', async (args) => {
     const { mimeType } = await uploadedFile(args);
-    const file = await fetchAnonymously(args, (await issueSignedUrl(args)).url);
+    const file = await fetchAnonymously(args, (await signedUrl(args)).url);
     expectServed(file, true);
     const allowed = ['application/octet-stream', ...(mimeType ? [mimeType.toLowerCase()] : [])];
     claim(allowed.includes(file.mediaType()), () => ({
@@ -190,7 +180,7 @@ test(
 
 test(
   ...check('downloadDocument/tamper/signature', async (args) => {
-    const { url } = await issueSignedUrl(args);
+    const { url } = await signedUrl(args);
     const { signatureParam } = parseSignedUrl(url, args.settings.signedUrlTtlSeconds);
     if (!signatureParam)
       skipCheck('the URL has no signature parameter this suite knows (sign, signature, X-Amz-Signature, …)');
@@ -203,7 +193,7 @@ test(
 
 test(
   ...check('downloadDocument/tamper/time', async (args) => {
-    const { url } = await issueSignedUrl(args);
+    const { url } = await signedUrl(args);
     const { timeParam } = parseSignedUrl(url, args.settings.signedUrlTtlSeconds);
     if (!timeParam) skipCheck('the URL has no time parameter this suite knows (timestamp, expires, X-Amz-Expires, …)');
     expectServed(await fetchAnonymously(args, url), true);
@@ -214,7 +204,7 @@ test(
 
 test(
   ...check('downloadDocument/signed-url/expiry', async (args) => {
-    const { url, response } = await issueSignedUrl(args);
+    const { url, response } = await signedUrl(args);
     const localNow = Date.now() / 1000;
     const serverDate = Date.parse(response.headers.date ?? '');
     const serverNow = Number.isNaN(serverDate) ? localNow : serverDate / 1000;
@@ -244,8 +234,8 @@ test(
 
 test(
   ...check('downloadDocument/signed-url/fresh-urls', async (args) => {
-    const first = await issueSignedUrl(args);
-    const second = await issueSignedUrl(args);
+    const first = await signedUrl(args);
+    const second = await signedUrl(args);
     claim(first.url !== second.url, () => ({
       expected: 'a new signed URL for each call',
       actual: 'both calls returned the same URL',

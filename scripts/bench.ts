@@ -1,11 +1,12 @@
 // Benchmark: spec load and compile times, the suite's wall time against the embedded mock, the mock's raw request rate.
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { type APIRequestContext, request } from '@playwright/test';
-import { MOCK_API_KEY, MOCK_IDS, MOCK_SIGNED_URL_TTL } from '../src/mock/data';
+import { GUIDE_FILE, liveSettingsFor, MOCK_API_KEY, MOCK_IDS, MOCK_SIGNED_URL_TTL } from '../src/mock/data';
 import { type RunningMock, startMock } from '../src/mock/server';
 import { DEFAULT_SPEC, PROJECT_ROOT } from '../src/paths';
 import type { ConformanceReport } from '../src/report/model';
@@ -248,15 +249,8 @@ async function benchLive(): Promise<void> {
       const mock = await startMock({ apiKey: MOCK_API_KEY, signedUrlTtl: MOCK_SIGNED_URL_TTL, latencyMs });
       try {
         const env = {
-          DIFY_BASE_URL: `${mock.origin}/v1`,
-          DIFY_API_KEY: MOCK_API_KEY,
-          DIFY_DATASET_ID: MOCK_IDS.datasetId,
-          DIFY_DOCUMENT_ID: MOCK_IDS.documentId,
-          DIFY_NON_FILE_DOCUMENT_ID: MOCK_IDS.nonFileDocumentId,
-          DIFY_API_DISABLED_DATASET_ID: MOCK_IDS.apiDisabledDatasetId,
-          DIFY_FOREIGN_DATASET_ID: MOCK_IDS.foreignDatasetId,
-          DIFY_FOREIGN_DOCUMENT_ID: MOCK_IDS.foreignDocumentId,
-          DIFY_SIGNED_URL_TTL: String(MOCK_SIGNED_URL_TTL),
+          ...liveSettingsFor(mock.origin, MOCK_API_KEY, MOCK_SIGNED_URL_TTL),
+          DIFY_DOCUMENT_SHA256: createHash('sha256').update(GUIDE_FILE.bytes).digest('hex'),
           CONFORMANCE_ALLOW_WRITES: '1',
         };
         const runs: SuiteRun[] = [];

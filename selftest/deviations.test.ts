@@ -56,7 +56,7 @@ for (const [name, deviation] of Object.entries(DEVIATIONS)) {
       // A failure reads like a bug report: the check, expected vs actual, the request, the contract.
       expect(result.detail).toContain(result.check);
       expect(result.detail).toMatch(/expected: .+\nactual: {3}.+/);
-      expect(result.detail).toMatch(/request: {2}GET http/);
+      expect(result.detail).toMatch(/request: {2}(GET|POST|DELETE) http/);
       expect(result.detail).toMatch(/\ncontract: #\/(paths|components)\//);
       if (deviation.cause) expect(result.detail).toContain(deviation.cause);
     }

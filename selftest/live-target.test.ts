@@ -4,25 +4,14 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { strFromU8, unzipSync } from 'fflate';
-import { MOCK_IDS } from '../src/mock/data';
+import { liveSettingsFor } from '../src/mock/data';
 import { type RunningMock, startMock } from '../src/mock/server';
 import { runSuite } from './run-suite';
 
 const CANARY_KEY = 'dataset-CANARY0KEY0f00dfeedbeef';
 
 function liveEnv(mock: RunningMock): Record<string, string> {
-  return {
-    DIFY_BASE_URL: `${mock.origin}/v1`,
-    DIFY_API_KEY: CANARY_KEY,
-    DIFY_DATASET_ID: MOCK_IDS.datasetId,
-    DIFY_DOCUMENT_ID: MOCK_IDS.documentId,
-    DIFY_NON_FILE_DOCUMENT_ID: MOCK_IDS.nonFileDocumentId,
-    DIFY_API_DISABLED_DATASET_ID: MOCK_IDS.apiDisabledDatasetId,
-    DIFY_FOREIGN_DATASET_ID: MOCK_IDS.foreignDatasetId,
-    DIFY_FOREIGN_DOCUMENT_ID: MOCK_IDS.foreignDocumentId,
-    DIFY_SIGNED_URL_TTL: '3',
-    CONFORMANCE_MAX_WAIT: '15',
-  };
+  return { ...liveSettingsFor(mock.origin, CANARY_KEY, 3), CONFORMANCE_MAX_WAIT: '15' };
 }
 
 /** A file's text; Playwright's HTML report hides its data in a base64 zip, so that is unpacked too. */

@@ -90,8 +90,6 @@ export class TransportError extends Error {
 
 export class HttpResponse {
   constructor(
-    readonly method: string,
-    readonly url: string,
     readonly status: number,
     /** Lower-cased header names. */
     readonly headers: Record<string, string>,
@@ -221,12 +219,10 @@ export class HttpClient {
       throw fail(`the body of ${body.length} bytes exceeds the bound of ${this.limits.maxBodyBytes} bytes`);
     }
     return new HttpResponse(
-      'GET',
-      url,
       response.status(),
       response.headers(),
       body,
-      `GET ${exchange.url} → ${response.status()}`,
+      `${method} ${exchange.url} → ${response.status()}`,
     );
   }
 }

@@ -177,3 +177,18 @@ export function mockDocuments(): Map<string, MockDocument> {
     ],
   ]);
 }
+
+/** Settings that point the suite at a mock as if it were a live server: every optional check enabled. */
+export function liveSettingsFor(origin: string, apiKey: string, signedUrlTtl: number): Record<string, string> {
+  return {
+    DIFY_BASE_URL: `${origin}/v1`,
+    DIFY_API_KEY: apiKey,
+    DIFY_DATASET_ID: MOCK_IDS.datasetId,
+    DIFY_DOCUMENT_ID: MOCK_IDS.documentId,
+    DIFY_NON_FILE_DOCUMENT_ID: MOCK_IDS.nonFileDocumentId,
+    DIFY_API_DISABLED_DATASET_ID: MOCK_IDS.apiDisabledDatasetId,
+    DIFY_FOREIGN_DATASET_ID: MOCK_IDS.foreignDatasetId,
+    DIFY_FOREIGN_DOCUMENT_ID: MOCK_IDS.foreignDocumentId,
+    DIFY_SIGNED_URL_TTL: String(signedUrlTtl),
+  };
+}

@@ -44,6 +44,7 @@ export default class ConformanceReporter implements Reporter {
   private readonly seen = new Set<string>();
   private startedAt = new Date();
 
+  // For step titles; the embedded mock's origin is not known yet, so there API queries go too.
   private readonly redactor = new Redactor(
     this.settings.target.kind === 'live' ? this.settings.target.baseUrl : undefined,
     [this.settings.apiKey],

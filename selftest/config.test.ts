@@ -84,3 +84,7 @@ test('an unedited copy of .env.example runs against the embedded mock with the d
   expect(settings.target.kind).toBe('mock');
   expect(settings).toEqual(loadSettings({}));
 });
+
+test('a timeout beyond a day is refused: Node timers would overflow and fire at once', () => {
+  expect(() => loadSettings({ CONFORMANCE_REQUEST_TIMEOUT: '9999999' })).toThrow(/from 1 to 86400/);
+});

@@ -41,3 +41,13 @@ test('well-known signature parameters are redacted in any URL', () => {
   const s3 = 'https://bucket.s3.amazonaws.com/a.pdf?X-Amz-Signature=deadbeef&X-Amz-Credential=AKIA%2F1';
   expect(redactor.text(s3)).not.toMatch(/deadbeef|AKIA/);
 });
+
+test('a signed URL under the API base, or JSON-escaped with \\u0026, still loses its signature', () => {
+  const redactor = new Redactor(API);
+  expect(redactor.text(`${API}/files/1/file-preview?timestamp=1&nonce=abcdef12&sign=SECRETSIG`)).not.toMatch(
+    /abcdef12|SECRETSIG/,
+  );
+  expect(
+    redactor.text('"url":"/files/1/file-preview?timestamp=1\\u0026nonce=abcdef12\\u0026sign=SECRETSIG"'),
+  ).not.toMatch(/abcdef12|SECRETSIG/);
+});

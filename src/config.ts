@@ -105,11 +105,14 @@ function sha256(env: Env): string | undefined {
   return value;
 }
 
+/** Timers beyond a day would overflow Node's 32-bit setTimeout (which then fires at once). */
+const MAX_WHOLE = 86_400;
+
 function whole(env: Env, name: string, fallback: number, min: number, unit: string): number {
   const value = text(env, name);
   if (value === undefined) return fallback;
-  if (!/^\d+$/.test(value) || Number(value) < min) {
-    throw new ConfigError(`${name} must be a whole number${unit} >= ${min} (got "${value}").`);
+  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > MAX_WHOLE) {
+    throw new ConfigError(`${name} must be a whole number${unit} from ${min} to ${MAX_WHOLE} (got "${value}").`);
   }
   return Number(value);
 }

@@ -9,8 +9,9 @@ import { Redactor } from './redact';
 import { loadSpec } from './spec';
 import { claim, show } from './violation';
 
-/** Every document the suite creates is named `dkc-<run id>-<purpose>.txt`. */
+/** Every document the suite creates is named `dkc-<run id>-<purpose>.txt`, and nothing else is. */
 export const NAME_PREFIX = 'dkc-';
+const SUITE_NAME = /^dkc-\d{14}-[0-9a-f]{6}-[a-z-]+\.txt$/;
 export const RUN_ID_ENV = 'CONFORMANCE_RUN_ID';
 /** Dify creates documents through a model-free index, so no embedding model needs to be set up. */
 const CREATE_OPTIONS = JSON.stringify({ indexing_technique: 'economy', process_rule: { mode: 'automatic' } });
@@ -88,20 +89,24 @@ export async function waitIndexed(
   );
 }
 
-/** Deletes every document whose name contains `keyword` (e.g. a run's prefix); returns their names. */
+/** Deletes the suite's documents whose name starts with `prefix` (a run's, or all runs'); returns their names. */
 export async function deleteDocuments(
   api: ApiClient,
   datasetId: string,
-  keyword: string,
+  prefix: string,
   timeoutMs: number,
 ): Promise<string[]> {
   const deleted: string[] = [];
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const response = await api.call('listDocuments', { dataset_id: datasetId }, { query: { keyword, limit: '100' } });
+    const response = await api.call(
+      'listDocuments',
+      { dataset_id: datasetId },
+      { query: { keyword: prefix, limit: '100' } },
+    );
     expectStatus(response, 200);
-    const found = ((response.json() as { data?: { id: string; name: string }[] }).data ?? []).filter((d) =>
-      d.name.includes(keyword),
+    const found = ((response.json() as { data?: { id: string; name: string }[] }).data ?? []).filter(
+      (d) => d.name.startsWith(prefix) && SUITE_NAME.test(d.name),
     );
     if (found.length === 0) return deleted;
     for (const doc of found) {

@@ -57,7 +57,12 @@ function cleanupOnExit(settings: Settings, baseUrl: string, runId: string): () =
 }
 
 /** Uploads the document the checks need when writes are allowed and none was configured. */
-async function uploadFixture(settings: Settings, baseUrl: string, runId: string): Promise<void> {
+async function uploadFixture(
+  settings: Settings,
+  baseUrl: string,
+  runId: string,
+  cleanup: () => Promise<void>,
+): Promise<void> {
   const { api, dispose } = await standaloneClient(settings, baseUrl);
   try {
     const created = await createDocument(api, settings.ids.datasetId, uploadFile(runId, 'fixture'));
@@ -65,6 +70,8 @@ async function uploadFixture(settings: Settings, baseUrl: string, runId: string)
     process.env.DIFY_DOCUMENT_ID = created.id;
     process.env.DIFY_DOCUMENT_SHA256 = createHash('sha256').update(created.file.bytes).digest('hex');
   } catch (error) {
+    // Deletes a fixture that was created but never finished indexing, before the run stops.
+    await cleanup();
     exitWithProblem(
       `could not create the fixture document in DIFY_DATASET_ID: ${(error as Error).message.split('\n')[0]}`,
     );
@@ -88,7 +95,7 @@ export default async function globalSetup(): Promise<(() => Promise<void>) | und
     await preflight(settings, baseUrl);
     if (!settings.allowWrites) return undefined;
     const cleanup = cleanupOnExit(settings, baseUrl, runId);
-    if (settings.ids.documentId === FIXTURE_DOCUMENT) await uploadFixture(settings, baseUrl, runId);
+    if (settings.ids.documentId === FIXTURE_DOCUMENT) await uploadFixture(settings, baseUrl, runId, cleanup);
     return cleanup;
   }
   const mock = await startMock({

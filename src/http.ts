@@ -142,6 +142,8 @@ export class HttpClient {
     protected readonly redactor: Redactor,
     private readonly evidence: Exchange[],
     private readonly limits: TransportLimits,
+    /** Anything but GET is refused unless writes are allowed: live targets are read-only by default. */
+    private readonly allowWrites = false,
   ) {}
 
   async get(url: string, options: RequestOptions = {}): Promise<HttpResponse> {
@@ -150,7 +152,12 @@ export class HttpClient {
 
   /** Sends a request; only a GET is retried, since repeating a write could repeat its effect. */
   async request(url: string, options: RequestOptions = {}): Promise<HttpResponse> {
-    const retries = (options.method ?? 'GET') === 'GET' ? MAX_RETRIES : 0;
+    const method = options.method ?? 'GET';
+    if (method !== 'GET' && !this.allowWrites) {
+      const target = this.redactor.url(url);
+      throw new WriteRefused(`refusing ${method} ${target}: the target is read-only unless CONFORMANCE_ALLOW_WRITES=1`);
+    }
+    const retries = method === 'GET' ? MAX_RETRIES : 0;
     for (let attempt = 0; ; attempt += 1) {
       const last = attempt === retries;
       try {
@@ -252,9 +259,9 @@ export class ApiClient extends HttpClient {
     readonly baseUrl: string,
     private readonly apiKey: string,
     private readonly spec: LoadedSpec,
-    private readonly allowWrites: boolean,
+    allowWrites: boolean,
   ) {
-    super(context, 'api', redactor, evidence, limits);
+    super(context, 'api', redactor, evidence, limits, allowWrites);
   }
 
   /** The URL of an operation: its path template filled in, under the API base. */
@@ -275,11 +282,6 @@ export class ApiClient extends HttpClient {
   async call(operationId: string, params: Record<string, string>, options: CallOptions = {}): Promise<HttpResponse> {
     const { method } = this.operation(operationId);
     const url = this.url(operationId, params, options.query);
-    if (method !== 'GET' && !this.allowWrites) {
-      throw new WriteRefused(
-        `refusing ${method} ${operationId}: the target is read-only unless CONFORMANCE_ALLOW_WRITES=1`,
-      );
-    }
     if (!url.startsWith(`${this.baseUrl}/`)) {
       throw new Error(`refusing to send the API key to ${this.redactor.url(url)}: it is not under DIFY_BASE_URL`);
     }

@@ -3,7 +3,7 @@ export const REDACTED = '[REDACTED]';
 
 /** Query parameters that carry a signature or credential in the URL schemes signed URLs use. */
 const SENSITIVE_PARAMS =
-  /([?&](?:sign|signature|sig|token|nonce|key|api_key|x-amz-signature|x-amz-credential|x-amz-security-token|x-goog-signature|x-goog-credential|se|sp|sv|skoid|sktid)=)[^&\s"'<>\\]*/gi;
+  /((?:[?&]|\\u0026)(?:sign|signature|sig|token|nonce|key|api_key|x-amz-signature|x-amz-credential|x-amz-security-token|x-goog-signature|x-goog-credential|se|sp|sv|skoid|sktid)=)[^&\s"'<>\\]*/gi;
 /** A bearer credential: the scheme, then a token68 of some length (not prose like "bearer (MUST)"). */
 const BEARER = /(?<![\w-])(Bearer\s+)(?!\[REDACTED\])[A-Za-z0-9._~+/-]{8,}=*/gi;
 /** URLs with a query, with or without a scheme: Playwright's step subtitles drop it. */
@@ -38,8 +38,10 @@ export class Redactor {
   url(url: string): string {
     const bare = url.replace(SCHEME, '');
     const base = this.apiBase?.replace(SCHEME, '');
-    if (base && (bare === base || bare.startsWith(`${base}/`) || bare.startsWith(`${base}?`)))
-      return this.literals(url);
+    if (base && (bare === base || bare.startsWith(`${base}/`) || bare.startsWith(`${base}?`))) {
+      // API queries carry no secret, but a signed URL may live under the API base too.
+      return this.literals(url).replace(SENSITIVE_PARAMS, `$1${REDACTED}`);
+    }
     const [head, query] = url.split('?', 2);
     if (query === undefined) return this.literals(url);
     const names = [...new URLSearchParams(query).keys()];

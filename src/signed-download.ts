@@ -14,7 +14,8 @@ export async function issueSignedUrl(
   const response = await api.call('downloadDocument', { dataset_id: datasetId, document_id: documentId });
   expectStatus(response, 200);
   const url = expectObject(response.json(), response).url;
-  claim(typeof url === 'string' && /^https?:\/\//i.test(url), () => ({
+  const absolute = typeof url === 'string' && URL.canParse(url) && /^https?:$/.test(new URL(url).protocol);
+  claim(absolute && typeof url === 'string', () => ({
     expected: 'url, an absolute http(s) URL',
     actual: `url ${show(url)}`,
     pointer: '/url',

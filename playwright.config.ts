@@ -1,14 +1,15 @@
 // The conformance suite: tests/ against DIFY_BASE_URL, or the embedded mock when it is unset.
 import path from 'node:path';
 import { defineConfig } from '@playwright/test';
-import { loadDotenv, settingsOrExit } from './src/config';
+import { catalogOrExit, loadDotenv, settingsOrExit } from './src/config';
 
 loadDotenv();
 const settings = settingsOrExit();
+catalogOrExit(settings.specPath);
 
 export default defineConfig({
   testDir: 'tests',
-  testMatch: '*.spec.ts',
+  testMatch: '**/*.spec.ts',
   outputDir: 'test-results',
   fullyParallel: true,
   workers: settings.workers,

@@ -2,6 +2,7 @@
 // also when it is interrupted; `npm run cleanup` removes what a killed run left.
 import { execFile } from 'node:child_process';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { expect, test } from '@playwright/test';
 import { MOCK_IDS } from '../src/mock/data';
@@ -26,7 +27,7 @@ const leftovers = (mock: RunningMock) => mock.documentNames().filter((name) => n
 
 /** Resolves once the mock holds a document the run created. */
 async function untilCreated(mock: RunningMock): Promise<void> {
-  for (let i = 0; i < 200 && leftovers(mock).length === 0; i += 1) await new Promise((r) => setTimeout(r, 50));
+  for (let i = 0; i < 1200 && leftovers(mock).length === 0; i += 1) await sleep(50);
 }
 
 test('with writes allowed and no document given, the run uploads one, checks it and deletes everything', async () => {

@@ -1,15 +1,21 @@
-// The project's own tests: units, the suite lint, and the suite run against good and broken mocks.
+// The project's own tests: units, the suite lint and child-process runs ("unit"), and the suite
+// itself against the conforming mock and every broken variant of it, one project each.
+import path from 'node:path';
 import { defineConfig } from '@playwright/test';
+import { type SuiteOptions, suiteProjects } from './projects';
 
-export default defineConfig({
-  testDir: '.',
-  testMatch: '*.test.ts',
+export default defineConfig<unknown, SuiteOptions>({
   outputDir: '../test-results/selftest',
   fullyParallel: true,
-  workers: 2,
+  // More workers than cores: much of a suite project is waiting (signed-URL expiry, timeouts).
+  workers: 5,
   retries: 0,
   timeout: 120_000,
-  // The JSON results feed .ci/run's closing `N passed, N failed` line.
-  reporter: [['list'], ['json', { outputFile: '../test-results/selftest.json' }]],
+  // Thousands of suite checks: a dot each, failures in full; the summary feeds .ci/run's last line.
+  reporter: [
+    ['dot'],
+    ['./summary-reporter.ts', { outputFile: path.join(__dirname, '..', 'test-results', 'selftest.json') }],
+  ],
   use: { trace: 'off' },
+  projects: [{ name: 'unit', testDir: '.', testMatch: '*.test.ts' }, ...suiteProjects()],
 });

@@ -1,8 +1,9 @@
 // Read-only by default: the HTTP clients themselves refuse anything but GET without the opt-in,
 // and the cleanup deletes only documents named the way the suite names its own.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { expect, request, test } from '@playwright/test';
 import { deleteDocuments } from '../src/documents';
-import { ApiClient, HttpClient, RateLimiter, WriteRefused } from '../src/http';
+import { ApiClient, type Exchange, HttpClient, RateLimiter, WriteRefused } from '../src/http';
 import { MOCK_API_KEY, MOCK_IDS } from '../src/mock/data';
 import { startMock } from '../src/mock/server';
 import { DEFAULT_SPEC } from '../src/paths';
@@ -17,8 +18,9 @@ test('neither client sends a write without the opt-in, and nothing reaches the s
   try {
     const spec = await loadSpec(DEFAULT_SPEC);
     const redactor = new Redactor(`${mock.origin}/v1`);
-    const api = new ApiClient(context, redactor, [], limits, `${mock.origin}/v1`, MOCK_API_KEY, spec, false);
-    const anonymous = new HttpClient(context, 'anonymous', redactor, [], limits);
+    const base = { redactor, evidence: [], limits, allowWrites: false };
+    const api = new ApiClient(context, { ...base, baseUrl: `${mock.origin}/v1`, apiKey: MOCK_API_KEY, spec });
+    const anonymous = new HttpClient(context, { ...base, client: 'anonymous' });
     const params = { dataset_id: MOCK_IDS.datasetId, document_id: MOCK_IDS.documentId };
     await expect(api.call('deleteDocument', params)).rejects.toThrow(WriteRefused);
     await expect(anonymous.request(`${mock.origin}/v1/x`, { method: 'POST' })).rejects.toThrow(WriteRefused);
@@ -35,7 +37,15 @@ test('the cleanup deletes only documents the suite named, never a user document 
   try {
     const spec = await loadSpec(DEFAULT_SPEC);
     const base = `${mock.origin}/v1`;
-    const api = new ApiClient(context, new Redactor(base), [], limits, base, MOCK_API_KEY, spec, true);
+    const api = new ApiClient(context, {
+      redactor: new Redactor(base),
+      evidence: [],
+      limits,
+      baseUrl: base,
+      apiKey: MOCK_API_KEY,
+      spec,
+      allowWrites: true,
+    });
     const upload = (name: string) =>
       api.call(
         'createDocumentFromFile',
@@ -45,11 +55,40 @@ test('the cleanup deletes only documents the suite named, never a user document 
     for (const name of ['dkc-20261123120000-a1b2c3-fixture.txt', 'dkc-notes.txt', 'report-dkc-2024.pdf']) {
       expect((await upload(name)).status).toBe(200);
     }
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    await sleep(400);
     expect(await deleteDocuments(api, MOCK_IDS.datasetId, 'dkc-', 10_000)).toEqual([
       'dkc-20261123120000-a1b2c3-fixture.txt',
     ]);
     expect(mock.documentNames()).toEqual(expect.arrayContaining(['dkc-notes.txt', 'report-dkc-2024.pdf']));
+  } finally {
+    await context.dispose();
+    await mock.close();
+  }
+});
+
+test('a 503 with Retry-After is retried, and the retry shows in the evidence', async () => {
+  const mock = await startMock({ apiKey: MOCK_API_KEY, signedUrlTtl: 3, deviations: ['busy-once'] });
+  const context = await request.newContext();
+  try {
+    const evidence: Exchange[] = [];
+    const base = `${mock.origin}/v1`;
+    const spec = await loadSpec(DEFAULT_SPEC);
+    const api = new ApiClient(context, {
+      redactor: new Redactor(base),
+      evidence,
+      limits,
+      baseUrl: base,
+      apiKey: MOCK_API_KEY,
+      spec,
+      allowWrites: false,
+    });
+    const params = { dataset_id: MOCK_IDS.datasetId, document_id: MOCK_IDS.documentId };
+    const response = await api.call('getDocumentDetail', params, { query: { metadata: 'all' } });
+    expect(response.status).toBe(200);
+    expect(evidence.map((e) => [e.status, e.retried])).toEqual([
+      [503, 'retried after 503 (waited 1 s, Retry-After 1)'],
+      [200, undefined],
+    ]);
   } finally {
     await context.dispose();
     await mock.close();

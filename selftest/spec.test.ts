@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { DEFAULT_SPEC, PROJECT_ROOT } from '../src/paths';
-import { loadSpec, SpecError } from '../src/spec';
+import { loadSpec, loadSpecSync, SpecError } from '../src/spec';
 import { Validators } from '../src/validation';
 
 const UPSTREAM = path.resolve(PROJECT_ROOT, '..', 'shared', 'upstream');
@@ -15,6 +15,7 @@ test('our spec loads, documents its operations and compiles every response schem
     'createDocumentFromFile',
     'deleteDocument',
     'downloadDocument',
+    'getDatasetDetail',
     'getDocumentDetail',
     'getDocumentIndexingStatus',
     'listDocuments',
@@ -69,3 +70,12 @@ for (const [what, name, content, message] of broken) {
     expect((error as Error).message).not.toContain('\n');
   });
 }
+
+test('the synchronous loader resolves the same document, and refuses a broken spec the same way', async () => {
+  expect(loadSpecSync(DEFAULT_SPEC).document).toEqual(
+    JSON.parse(JSON.stringify((await loadSpec(DEFAULT_SPEC)).document)),
+  );
+  const file = path.join(mkdtempSync(path.join(tmpdir(), 'spec-')), 'spec.yaml');
+  writeFileSync(file, 'openapi: 3.0.3\npaths: {}\n');
+  expect(() => loadSpecSync(file)).toThrow(/not a valid OpenAPI 3\.0 document \(.*info/);
+});

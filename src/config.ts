@@ -4,11 +4,12 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import dotenv from 'dotenv';
-import { loadCatalog } from './catalog';
+import { CatalogError, loadCatalog } from './catalog';
 import { type Expectation, loadExpectations } from './expectations';
 import { GUIDE_FILE, MOCK_API_KEY, MOCK_IDS, MOCK_SIGNED_URL_TTL } from './mock/data';
 import { DEVIATION_NAMES } from './mock/deviations';
 import { DEFAULT_SPEC, PROJECT_ROOT } from './paths';
+import { SpecError } from './spec';
 
 /** Stands for "the document the global setup uploads" until it exists. */
 export const FIXTURE_DOCUMENT = 'fixture';
@@ -29,6 +30,8 @@ export interface TargetIds {
   foreignDocumentId?: string;
   /** SHA-256 (hex) of DIFY_DOCUMENT_ID's original file, when known: the download must match it. */
   documentSha256?: string;
+  /** A batch of documents whose indexing status can be read (the mock's; live runs know none yet). */
+  batch?: string;
 }
 
 export type Target = { kind: 'live'; baseUrl: string } | { kind: 'mock'; deviations: string[]; latencyMs: number };
@@ -169,7 +172,8 @@ function deviations(env: Env): string[] {
   return names;
 }
 
-function specPath(env: Env): string {
+/** The contract file (CONFORMANCE_SPEC, else the project's own). */
+export function specPathOf(env: Env): string {
   const value = text(env, 'CONFORMANCE_SPEC');
   if (value === undefined) return DEFAULT_SPEC;
   const resolved = path.resolve(value);
@@ -179,12 +183,15 @@ function specPath(env: Env): string {
   return resolved;
 }
 
-function expectations(env: Env): Pick<Settings, 'expectations' | 'expectationsFile'> {
+function expectations(env: Env, specPath: string): Pick<Settings, 'expectations' | 'expectationsFile'> {
   const value = text(env, 'CONFORMANCE_EXPECTATIONS');
   if (value === undefined) return { expectations: new Map() };
   const file = path.resolve(value);
   try {
-    return { expectations: loadExpectations(file, new Set(loadCatalog().keys())), expectationsFile: file };
+    return {
+      expectations: loadExpectations(file, new Set(loadCatalog(specPath).checks.keys())),
+      expectationsFile: file,
+    };
   } catch (error) {
     throw new ConfigError((error as Error).message);
   }
@@ -192,9 +199,10 @@ function expectations(env: Env): Pick<Settings, 'expectations' | 'expectationsFi
 
 /** Validates every setting; throws a ConfigError whose message is one line naming the variable. */
 export function loadSettings(env: Env = process.env): Settings {
+  const spec = specPathOf(env);
   const common = {
-    ...expectations(env),
-    specPath: specPath(env),
+    ...expectations(env, spec),
+    specPath: spec,
     strict: flag(env, 'CONFORMANCE_STRICT'),
     insecureTls: flag(env, 'CONFORMANCE_INSECURE_TLS'),
     reportDir: path.resolve(text(env, 'CONFORMANCE_REPORT_DIR') ?? path.join(PROJECT_ROOT, 'reports')),
@@ -260,6 +268,16 @@ export function settingsOrExit(env: Env = process.env): Settings {
     return loadSettings(env);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
+    exitWithProblem(error.message);
+  }
+}
+
+/** For entry points: the catalog loads (the spec resolves, the rows are sound), or one line and exit code 2. */
+export function catalogOrExit(specPath: string): void {
+  try {
+    loadCatalog(specPath);
+  } catch (error) {
+    if (!(error instanceof SpecError || error instanceof CatalogError)) throw error;
     exitWithProblem(error.message);
   }
 }

@@ -1,10 +1,11 @@
 // Documents the suite creates on a target (only with writes allowed): named with a recognisable
 // prefix and run id, waited for with bounded polling, and deleted by prefix so nothing is left.
 import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { request } from '@playwright/test';
 import { expectStatus } from './assertions';
 import type { Settings } from './config';
-import { ApiClient, type Exchange, type HttpResponse, RateLimiter } from './http';
+import { ApiClient, type HttpResponse, RateLimiter } from './http';
 import { Redactor } from './redact';
 import { loadSpec } from './spec';
 import { claim, show } from './violation';
@@ -70,23 +71,53 @@ export async function waitIndexed(
   onStatus: (body: unknown, response: HttpResponse) => void = () => undefined,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  let last = 'unknown';
-  while (Date.now() < deadline) {
+  for (;;) {
     const response = await api.call('getDocumentIndexingStatus', { dataset_id: datasetId, batch: created.batch });
     expectStatus(response, 200);
     const body = response.json();
     onStatus(body, response);
-    const entries = (body as { data?: { id?: string; indexing_status?: string; error?: string | null }[] }).data ?? [];
-    const entry = entries.find((e) => e.id === created.id);
-    last = entry?.indexing_status ?? 'absent';
-    if (last === 'completed') return;
-    if (last === 'error') throw new Error(`indexing ${created.file.name} failed: ${entry?.error ?? 'no reason given'}`);
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    const entries = (body as { data?: unknown }).data;
+    claim(Array.isArray(entries), () => ({
+      expected: "data, the list of the batch's documents",
+      actual: `data ${show(entries)}`,
+      pointer: '/data',
+      request: response.summary,
+    }));
+    const entry = (entries as { id?: string; indexing_status?: string; error?: string | null }[]).find(
+      (e) => e.id === created.id,
+    );
+    const status = entry?.indexing_status ?? 'absent';
+    claim(status !== 'error', () => ({
+      expected: `${created.file.name} indexed`,
+      actual: `indexing failed: ${entry?.error ?? 'no reason given'}`,
+      request: response.summary,
+    }));
+    if (status === 'completed') return;
+    claim(Date.now() < deadline, () => ({
+      expected: `${created.file.name} indexed within ${timeoutMs / 1000} s (CONFORMANCE_INDEXING_TIMEOUT)`,
+      actual: `still ${show(status)}; raise CONFORMANCE_INDEXING_TIMEOUT or check the target`,
+      request: response.summary,
+    }));
+    await sleep(POLL_MS);
   }
-  throw new Error(
-    `indexing ${created.file.name} did not complete within ${timeoutMs / 1000} s (last status: ${last}); ` +
-      'raise CONFORMANCE_INDEXING_TIMEOUT or check the target',
-  );
+}
+
+/**
+ * Deletes a document, trying again while Dify refuses because it is indexing (400
+ * document_indexing), until the deadline; whether it went is the answer.
+ */
+export async function deleteWhenIndexed(
+  api: ApiClient,
+  datasetId: string,
+  documentId: string,
+  deadline: number,
+): Promise<boolean> {
+  for (;;) {
+    const answer = await api.call('deleteDocument', { dataset_id: datasetId, document_id: documentId });
+    if (answer.status < 300 || answer.status === 404) return true;
+    if (answer.status !== 400 || Date.now() > deadline) return false;
+    await sleep(POLL_MS);
+  }
 }
 
 /** Deletes the suite's documents whose name starts with `prefix` (a run's, or all runs'); returns their names. */
@@ -110,12 +141,9 @@ export async function deleteDocuments(
     );
     if (found.length === 0) return deleted;
     for (const doc of found) {
-      const answer = await api.call('deleteDocument', { dataset_id: datasetId, document_id: doc.id });
-      // Dify refuses to delete a document while it is indexing (400 document_indexing): try again.
-      if (answer.status < 300 || answer.status === 404) deleted.push(doc.name);
+      if (await deleteWhenIndexed(api, datasetId, doc.id, deadline)) deleted.push(doc.name);
     }
     if (Date.now() > deadline) throw new Error(`could not delete ${found.map((d) => d.name).join(', ')} in time`);
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
 }
 
@@ -123,9 +151,16 @@ export async function deleteDocuments(
 export async function standaloneClient(settings: Settings, baseUrl: string) {
   const context = await request.newContext({ ignoreHTTPSErrors: settings.insecureTls });
   const spec = await loadSpec(settings.specPath);
-  const evidence: Exchange[] = [];
   const limits = { timeoutMs: settings.requestTimeoutMs, maxBodyBytes: 5 * 1024 * 1024, limiter: new RateLimiter(0) };
   const redactor = new Redactor(baseUrl, [settings.apiKey]);
-  const api = new ApiClient(context, redactor, evidence, limits, baseUrl, settings.apiKey, spec, true);
+  const api = new ApiClient(context, {
+    redactor,
+    evidence: [],
+    limits,
+    baseUrl,
+    apiKey: settings.apiKey,
+    spec,
+    allowWrites: true,
+  });
   return { api, dispose: () => context.dispose() };
 }

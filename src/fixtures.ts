@@ -1,14 +1,13 @@
-// The suite's fixtures (settings, spec, validators, clients) and `check`, which turns a catalog
-// entry into a Playwright test that carries the check's id, level and citation.
-import { test as base, type TestInfo } from '@playwright/test';
-import { type CheckDef, citationPointer, citationText, loadCatalog } from './catalog';
+// The suite's fixtures: settings, the target (the embedded mock per worker, or the live server),
+// the spec and validators (once per worker), the clients and scratch documents (per check).
+import { type APIRequestContext, _baseTest as base, request } from '@playwright/test';
 import { loadSettings, MOCK_ORIGIN_ENV, type Settings } from './config';
-import { type CreatedDocument, createDocument, newRunId, RUN_ID_ENV, uploadFile } from './documents';
-import { ApiClient, type Exchange, HttpClient, RateLimiter, TransportError } from './http';
+import { type CreatedDocument, createDocument, deleteWhenIndexed, newRunId, RUN_ID_ENV, uploadFile } from './documents';
+import { ApiClient, type Exchange, HttpClient, RateLimiter } from './http';
+import { type RunningMock, startMock } from './mock/server';
 import { Redactor } from './redact';
-import { type LoadedSpec, loadSpec } from './spec';
+import { type LoadedSpec, loadSpecSync } from './spec';
 import { Validators } from './validation';
-import { ContractViolation, restate } from './violation';
 
 export interface Target {
   kind: 'live' | 'mock';
@@ -16,14 +15,50 @@ export interface Target {
   baseUrl: string;
 }
 
-interface WorkerFixtures {
+/** What a self-test project expects of every check: which fail at the root, which warn. */
+export interface SelfTestExpectation {
+  /** The deviation the project's mock has, or "none". */
+  deviation: string;
+  fails: string[];
+  warns: string[];
+  /** What every failure's detail must say. */
+  cause?: string;
+  /** The operations whose answers the deviation may change; none: it changes nothing. */
+  operations?: string[];
+}
+
+export interface WorkerFixtures {
+  /** Settings from exactly these variables instead of the environment and .env (a self-test project's). */
+  settingsEnv: Record<string, string> | undefined;
+  /** Set by a self-test project: each check then asserts its own outcome against this. */
+  selfTest: SelfTestExpectation | undefined;
   settings: Settings;
+  /** This worker's own embedded mock, when the run did not start a shared one. */
+  mock: RunningMock | undefined;
   target: Target;
   spec: LoadedSpec;
   validators: Validators;
   redactor: Redactor;
   limiter: RateLimiter;
+  /** Request contexts for the whole worker, against the embedded mock only; see `kit`. */
+  mockContexts: Contexts | undefined;
 }
+
+interface Contexts {
+  api: APIRequestContext;
+  /** No cookies, no credentials. */
+  anonymous: APIRequestContext;
+}
+
+async function newContexts(settings: Settings): Promise<Contexts> {
+  const ignoreHTTPSErrors = settings.insecureTls;
+  return {
+    api: await request.newContext({ ignoreHTTPSErrors }),
+    anonymous: await request.newContext({ storageState: { cookies: [], origins: [] }, ignoreHTTPSErrors }),
+  };
+}
+
+const disposeContexts = (contexts: Contexts) => Promise.all([contexts.api.dispose(), contexts.anonymous.dispose()]);
 
 /** JSON answers of these endpoints are a few KiB; anything near this bound is a fault. */
 const MAX_API_BODY_BYTES = 5 * 1024 * 1024;
@@ -33,7 +68,9 @@ export interface Scratch {
   upload(purpose: string): Promise<CreatedDocument>;
 }
 
-interface TestFixtures {
+/** Everything a check's template gets. */
+export interface Kit extends Omit<WorkerFixtures, 'settingsEnv' | 'mockContexts'> {
+  /** The exchanges of this check, redacted, attached to it as evidence. */
   evidence: Exchange[];
   scratch: Scratch;
   /** Sends the API key, only to the API base. */
@@ -42,29 +79,55 @@ interface TestFixtures {
   anonymous: HttpClient;
 }
 
+/**
+ * One test fixture for all of a check's per-test parts: every fixture costs Playwright a step
+ * with a captured stack at setup and teardown, which over thousands of self-test checks adds up.
+ */
+interface TestFixtures {
+  kit: Kit;
+}
+
 export const test = base.extend<TestFixtures, WorkerFixtures>({
+  settingsEnv: [undefined, { scope: 'worker', option: true }],
+  selfTest: [undefined, { scope: 'worker', option: true }],
   settings: [
-    // biome-ignore lint/correctness/noEmptyPattern: Playwright's fixture signature.
-    async ({}, use) => {
-      await use(loadSettings());
+    async ({ settingsEnv }, use) => {
+      await use(loadSettings(settingsEnv ?? process.env));
+    },
+    { scope: 'worker' },
+  ],
+  mock: [
+    async ({ settings }, use) => {
+      if (settings.target.kind !== 'mock' || process.env[MOCK_ORIGIN_ENV]) {
+        await use(undefined);
+        return;
+      }
+      const { deviations, latencyMs } = settings.target;
+      const mock = await startMock({
+        apiKey: settings.apiKey,
+        signedUrlTtl: settings.signedUrlTtlSeconds,
+        deviations,
+        latencyMs,
+      });
+      await use(mock);
+      await mock.close();
     },
     { scope: 'worker' },
   ],
   target: [
-    async ({ settings }, use) => {
+    async ({ settings, mock }, use) => {
       if (settings.target.kind === 'live') {
         await use({ kind: 'live', baseUrl: settings.target.baseUrl });
         return;
       }
-      const origin = process.env[MOCK_ORIGIN_ENV];
-      if (!origin) throw new Error('the embedded mock is not running: run the suite with playwright.config.ts');
-      await use({ kind: 'mock', baseUrl: `${origin}/v1` });
+      await use({ kind: 'mock', baseUrl: `${mock?.origin ?? process.env[MOCK_ORIGIN_ENV]}/v1` });
     },
     { scope: 'worker' },
   ],
   spec: [
+    // The runner resolved the spec to collect the checks; workers read what it resolved.
     async ({ settings }, use) => {
-      await use(await loadSpec(settings.specPath));
+      await use(loadSpecSync(settings.specPath));
     },
     { scope: 'worker' },
   ],
@@ -86,118 +149,77 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     },
     { scope: 'worker' },
   ],
-  evidence: async ({ redactor }, use, testInfo) => {
+  mockContexts: [
+    async ({ settings }, use) => {
+      if (settings.target.kind === 'live') {
+        await use(undefined);
+        return;
+      }
+      const contexts = await newContexts(settings);
+      await use(contexts);
+      await disposeContexts(contexts);
+    },
+    { scope: 'worker' },
+  ],
+  /**
+   * A live server gets fresh request contexts for every check, so no cookie it sets carries over
+   * to the next; the suite's own mock sets none, so there a worker's contexts serve all its checks.
+   */
+  kit: async (
+    { selfTest, settings, mock, mockContexts, target, spec, validators, redactor, limiter },
+    use,
+    testInfo,
+  ) => {
     const evidence: Exchange[] = [];
-    await use(evidence);
-    if (evidence.length > 0) {
+    const contexts = mockContexts ?? (await newContexts(settings));
+    const { api, anonymous } = contexts;
+    const { apiKey, allowWrites, requestTimeoutMs: timeoutMs } = settings;
+    const apiClient = new ApiClient(api, {
+      redactor,
+      evidence,
+      limits: { timeoutMs, maxBodyBytes: MAX_API_BODY_BYTES, limiter },
+      baseUrl: target.baseUrl,
+      apiKey,
+      spec,
+      allowWrites,
+    });
+    const created: CreatedDocument[] = [];
+    const runId = process.env[RUN_ID_ENV] ?? newRunId();
+    const { datasetId } = settings.ids;
+    const scratch: Scratch = {
+      upload: async (purpose) => {
+        const doc = await createDocument(apiClient, datasetId, uploadFile(runId, purpose));
+        created.push(doc);
+        return doc;
+      },
+    };
+    const limits = { timeoutMs, maxBodyBytes: settings.maxDownloadBytes, limiter };
+    await use({
+      selfTest,
+      mock,
+      settings,
+      target,
+      spec,
+      validators,
+      redactor,
+      limiter,
+      evidence,
+      api: apiClient,
+      anonymous: new HttpClient(anonymous, { client: 'anonymous', redactor, evidence, limits, allowWrites: false }),
+      scratch,
+    });
+    // What is still indexing when the deadline passes is left to the global teardown's sweep.
+    const deadline = Date.now() + settings.indexingTimeoutMs;
+    for (const doc of created) await deleteWhenIndexed(apiClient, datasetId, doc.id, deadline);
+    if (!mockContexts) await disposeContexts(contexts);
+    // A self-test judges the outcome itself; thousands of evidence attachments would only cost time.
+    if (evidence.length > 0 && !selfTest) {
       await testInfo.attach('evidence', {
         body: redactor.text(JSON.stringify(evidence, null, 2)),
         contentType: 'application/json',
       });
     }
-  },
-  api: async ({ playwright, settings, target, spec, redactor, evidence, limiter }, use) => {
-    const context = await playwright.request.newContext({ ignoreHTTPSErrors: settings.insecureTls });
-    const limits = { timeoutMs: settings.requestTimeoutMs, maxBodyBytes: MAX_API_BODY_BYTES, limiter };
-    await use(
-      new ApiClient(context, redactor, evidence, limits, target.baseUrl, settings.apiKey, spec, settings.allowWrites),
-    );
-    await context.dispose();
-  },
-  scratch: async ({ api, settings }, use) => {
-    const created: CreatedDocument[] = [];
-    const runId = process.env[RUN_ID_ENV] ?? newRunId();
-    const { datasetId } = settings.ids;
-    await use({
-      upload: async (purpose) => {
-        const doc = await createDocument(api, datasetId, uploadFile(runId, purpose));
-        created.push(doc);
-        return doc;
-      },
-    });
-    const deadline = Date.now() + settings.indexingTimeoutMs;
-    for (const doc of created) {
-      // Dify refuses to delete while indexing (400 document_indexing); the global teardown sweeps leftovers.
-      while ((await api.call('deleteDocument', { dataset_id: datasetId, document_id: doc.id })).status === 400) {
-        if (Date.now() > deadline) break;
-        await new Promise((resolve) => setTimeout(resolve, 500));
-      }
-    }
-  },
-  anonymous: async ({ playwright, settings, redactor, evidence, limiter }, use) => {
-    const context = await playwright.request.newContext({
-      storageState: { cookies: [], origins: [] },
-      ignoreHTTPSErrors: settings.insecureTls,
-    });
-    const limits = { timeoutMs: settings.requestTimeoutMs, maxBodyBytes: settings.maxDownloadBytes, limiter };
-    await use(new HttpClient(context, 'anonymous', redactor, evidence, limits));
-    await context.dispose();
+    // A worker's own mock starts every check from its fixtures.
+    mock?.reset();
   },
 });
-
-export interface CheckArgs extends WorkerFixtures, TestFixtures {
-  def: CheckDef;
-  testInfo: TestInfo;
-}
-
-const catalog = loadCatalog();
-
-export function checksWhere(predicate: (def: CheckDef) => boolean): CheckDef[] {
-  return [...catalog.values()].filter(predicate);
-}
-
-/** Skips the running check with a reason the report shows. */
-export function skipCheck(reason: string): never {
-  test.skip(true, reason);
-  throw new Error('unreachable: test.skip throws');
-}
-
-type CheckBody = (args: CheckArgs) => Promise<void>;
-type TestArguments = [
-  string,
-  { tag: string[]; annotation: { type: string; description: string }[] },
-  Parameters<typeof test>[2],
-];
-
-/**
- * The catalog entry `id` as arguments for `test(...)`, so each check's location is its spec file:
- * `test(...check('getDocumentDetail/metadata-only/exact-fields', async (args) => { … }))`.
- * A MUST check fails on a ContractViolation; a SHOULD check records it as a warning instead,
- * unless CONFORMANCE_STRICT=1 makes every check a MUST.
- */
-export function check(id: string, body: CheckBody): TestArguments {
-  const def = catalog.get(id);
-  if (!def) throw new Error(`check("${id}"): no such id in tests/checks.yaml`);
-  return [
-    `${def.id}: ${def.claim}`,
-    {
-      tag: def.tags.map((tag) => `@${tag}`),
-      annotation: [
-        { type: 'check', description: def.id },
-        { type: 'operation', description: def.operation },
-        { type: 'level', description: def.level },
-      ],
-    },
-    async ({ settings, target, spec, validators, redactor, limiter, evidence, api, anonymous, scratch }, testInfo) => {
-      testInfo.annotations.push({ type: 'cite', description: citationPointer(def, spec) });
-      try {
-        const args = { settings, target, spec, validators, redactor, limiter, evidence, api, anonymous, scratch };
-        await body({ ...args, def, testInfo });
-      } catch (error) {
-        const contract = `contract: ${citationText(def, spec)}`;
-        if (error instanceof TransportError) {
-          const lines = [`${def.id} (MUST)`, 'expected: an HTTP answer', `actual:   ${error.reason}`];
-          throw restate(error, redactor.text([...lines, `request:  ${error.request}`, contract].join('\n')));
-        }
-        if (!(error instanceof ContractViolation)) throw error;
-        const level = settings.strict || !error.should ? 'MUST' : def.level;
-        const message = `${def.id} (${level})\n${error.message}\n${contract}`;
-        if (level === 'SHOULD') {
-          testInfo.annotations.push({ type: 'warning', description: redactor.text(message) });
-          return;
-        }
-        throw restate(error, redactor.text(message));
-      }
-    },
-  ];
-}

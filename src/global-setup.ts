@@ -1,5 +1,5 @@
-// Before any test: the spec must load, a live target must answer over a trusted connection, and
-// without DIFY_BASE_URL the embedded mock starts. With writes allowed, what the run creates is
+// Before any test: a live target must answer over a trusted connection, and without
+// DIFY_BASE_URL the embedded mock starts (the config has already loaded the spec and catalog). With writes allowed, what the run creates is
 // deleted afterwards, also when it fails or is interrupted.
 import { createHash } from 'node:crypto';
 import { request } from '@playwright/test';
@@ -16,7 +16,6 @@ import {
 } from './documents';
 import { cause } from './http';
 import { startMock } from './mock/server';
-import { loadSpec, SpecError } from './spec';
 
 /** One key-less GET of the API base: any HTTP answer will do; no answer stops the run in one line. */
 async function preflight(settings: Settings, baseUrl: string): Promise<void> {
@@ -82,12 +81,6 @@ async function uploadFixture(
 
 export default async function globalSetup(): Promise<(() => Promise<void>) | undefined> {
   const settings = settingsOrExit();
-  try {
-    await loadSpec(settings.specPath);
-  } catch (error) {
-    if (error instanceof SpecError) exitWithProblem(error.message);
-    throw error;
-  }
   const runId = newRunId();
   process.env[RUN_ID_ENV] = runId;
   if (settings.target.kind === 'live') {

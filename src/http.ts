@@ -1,4 +1,5 @@
 // HTTP clients for checks: every exchange is recorded, redacted, as evidence for the report.
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { APIRequestContext } from '@playwright/test';
 import type { Redactor } from './redact';
 import type { LoadedSpec } from './spec';
@@ -62,7 +63,7 @@ export class RateLimiter {
     const now = Date.now();
     const at = Math.max(now, this.next);
     this.next = at + 1000 / this.perSecond;
-    if (at > now) await new Promise((resolve) => setTimeout(resolve, at - now));
+    if (at > now) await sleep(at - now);
   }
 }
 
@@ -135,16 +136,25 @@ export interface RequestOptions {
   operationId?: string;
 }
 
+export interface ClientOptions {
+  client: Exchange['client'];
+  redactor: Redactor;
+  /** Where each exchange is recorded, redacted, as evidence. */
+  evidence: Exchange[];
+  limits: TransportLimits;
+  /** Anything but GET is refused unless writes are allowed: live targets are read-only by default. */
+  allowWrites: boolean;
+}
+
 export class HttpClient {
+  protected readonly redactor: Redactor;
+
   constructor(
     private readonly context: APIRequestContext,
-    private readonly client: Exchange['client'],
-    protected readonly redactor: Redactor,
-    private readonly evidence: Exchange[],
-    private readonly limits: TransportLimits,
-    /** Anything but GET is refused unless writes are allowed: live targets are read-only by default. */
-    private readonly allowWrites = false,
-  ) {}
+    private readonly options: ClientOptions,
+  ) {
+    this.redactor = options.redactor;
+  }
 
   async get(url: string, options: RequestOptions = {}): Promise<HttpResponse> {
     return this.request(url, { ...options, method: 'GET' });
@@ -153,7 +163,7 @@ export class HttpClient {
   /** Sends a request; only a GET is retried, since repeating a write could repeat its effect. */
   async request(url: string, options: RequestOptions = {}): Promise<HttpResponse> {
     const method = options.method ?? 'GET';
-    if (method !== 'GET' && !this.allowWrites) {
+    if (method !== 'GET' && !this.options.allowWrites) {
       const target = this.redactor.url(url);
       throw new WriteRefused(`refusing ${method} ${target}: the target is read-only unless CONFORMANCE_ALLOW_WRITES=1`);
     }
@@ -167,34 +177,35 @@ export class HttpClient {
         this.note(
           `retried after ${response.status} (waited ${wait} s, Retry-After ${response.headers['retry-after'] ?? 'absent'})`,
         );
-        await new Promise((resolve) => setTimeout(resolve, wait * 1000));
+        await sleep(wait * 1000);
       } catch (error) {
         if (last || !(error instanceof TransportError) || !isReset(error.reason)) throw error;
         this.note('retried after a reset connection');
-        await new Promise((resolve) => setTimeout(resolve, 250 * (attempt + 1)));
+        await sleep(250 * (attempt + 1));
       }
     }
   }
 
   private note(retried: string): void {
-    const latest = this.evidence.at(-1);
+    const latest = this.options.evidence.at(-1);
     if (latest) latest.retried = retried;
   }
 
   private async attempt(url: string, options: RequestOptions): Promise<HttpResponse> {
     const headers = options.headers ?? {};
     const method = options.method ?? 'GET';
-    await this.limits.limiter.wait();
+    const { limits } = this.options;
+    await limits.limiter.wait();
     const started = performance.now();
     const exchange: Exchange = {
-      client: this.client,
+      client: this.options.client,
       operationId: options.operationId,
       method,
       url: this.redactor.url(url),
       requestHeaders: this.redactor.headers(headers),
       ms: 0,
     };
-    this.evidence.push(exchange);
+    this.options.evidence.push(exchange);
     const fail = (reason: string): TransportError => {
       exchange.ms = Math.round(performance.now() - started);
       exchange.error = reason;
@@ -208,22 +219,22 @@ export class HttpClient {
         headers,
         multipart: options.multipart,
         maxRedirects: options.maxRedirects,
-        timeout: this.limits.timeoutMs,
+        timeout: limits.timeoutMs,
         failOnStatusCode: false,
       });
       body = await response.body();
     } catch (error) {
       // Playwright's message carries a call log with the full URL: keep the first line, redacted.
       const first = this.redactor.text(String((error as Error).message ?? error).split('\n')[0] ?? '');
-      throw fail(cause(first, this.limits.timeoutMs));
+      throw fail(cause(first, limits.timeoutMs));
     }
     exchange.ms = Math.round(performance.now() - started);
     exchange.status = response.status();
     exchange.responseHeaders = this.redactor.headers(response.headers());
     exchange.bodyBytes = body.length;
     exchange.bodyExcerpt = this.redactor.text(body.subarray(0, EXCERPT_BYTES).toString('utf8'));
-    if (body.length > this.limits.maxBodyBytes) {
-      throw fail(`the body of ${body.length} bytes exceeds the bound of ${this.limits.maxBodyBytes} bytes`);
+    if (body.length > limits.maxBodyBytes) {
+      throw fail(`the body of ${body.length} bytes exceeds the bound of ${limits.maxBodyBytes} bytes`);
     }
     return new HttpResponse(
       response.status(),
@@ -250,18 +261,21 @@ export class WriteRefused extends Error {
  * The authenticated client: calls spec operations, sends the API key only to the API base, and
  * sends nothing but GET unless writes are allowed.
  */
+export interface ApiOptions extends Omit<ClientOptions, 'client'> {
+  /** The API base, e.g. https://dify.example.com/v1: the only place the key is sent. */
+  baseUrl: string;
+  apiKey: string;
+  spec: LoadedSpec;
+}
+
 export class ApiClient extends HttpClient {
-  constructor(
-    context: APIRequestContext,
-    redactor: Redactor,
-    evidence: Exchange[],
-    limits: TransportLimits,
-    readonly baseUrl: string,
-    private readonly apiKey: string,
-    private readonly spec: LoadedSpec,
-    allowWrites: boolean,
-  ) {
-    super(context, 'api', redactor, evidence, limits, allowWrites);
+  readonly baseUrl: string;
+  private readonly apiKey: string;
+  private readonly spec: LoadedSpec;
+
+  constructor(context: APIRequestContext, options: ApiOptions) {
+    super(context, { ...options, client: 'api' });
+    ({ baseUrl: this.baseUrl, apiKey: this.apiKey, spec: this.spec } = options);
   }
 
   /** The URL of an operation: its path template filled in, under the API base. */

@@ -1,19 +1,29 @@
-// Asking Download Document for a signed URL: the precondition of every check that fetches one.
-import { expectObject, expectStatus } from './assertions';
-import type { ApiClient, HttpResponse } from './http';
-import type { Redactor } from './redact';
+// Signed URLs as checks get them: asking Download Document for one (the claim of
+// signed-url/absolute) and fetching it as its holder would (the claim of resolves-anonymously).
+import type { CheckArgs } from './checks';
+import type { HttpResponse } from './http';
+import { documentedAnswer } from './templates/response';
 import { claim, show } from './violation';
 
-/** A fresh signed URL for a document: 200, and an absolute http(s) url, registered as a secret. */
+export const ISSUE = {
+  schema: 'downloadDocument/response/schema',
+  fields: 'downloadDocument/response/fields',
+  absolute: 'downloadDocument/signed-url/absolute',
+  resolves: 'downloadDocument/signed-url/resolves-anonymously',
+} as const;
+
+/** A fresh signed URL for a document (DIFY_DOCUMENT_ID unless named), registered as a secret. */
 export async function issueSignedUrl(
-  api: ApiClient,
-  redactor: Redactor,
-  datasetId: string,
-  documentId: string,
+  args: CheckArgs,
+  documentId?: string,
 ): Promise<{ url: string; response: HttpResponse }> {
-  const response = await api.call('downloadDocument', { dataset_id: datasetId, document_id: documentId });
-  expectStatus(response, 200);
-  const url = expectObject(response.json(), response).url;
+  const path: Record<string, string> = documentId ? { document_id: documentId } : {};
+  const { response, body } = await args.given(ISSUE.schema, () => documentedAnswer(args, 'downloadDocument', { path }));
+  const url = body.url;
+  await args.given(ISSUE.fields, async () =>
+    claim(url !== undefined, () => ({ expected: 'a url', actual: 'none', pointer: '/url', request: response.summary })),
+  );
+  if (typeof url === 'string') args.redactor.addSignedUrl(url);
   const absolute = typeof url === 'string' && URL.canParse(url) && /^https?:$/.test(new URL(url).protocol);
   claim(absolute && typeof url === 'string', () => ({
     expected: 'url, an absolute http(s) URL',
@@ -21,6 +31,30 @@ export async function issueSignedUrl(
     pointer: '/url',
     request: response.summary,
   }));
-  redactor.addSignedUrl(url);
   return { url, response };
+}
+
+/** A URL issued for a precondition: blocked by signed-url/absolute when it is not one. */
+export function signedUrlFor(args: CheckArgs, documentId?: string) {
+  return args.given(ISSUE.absolute, () => issueSignedUrl(args, documentId));
+}
+
+/** The URL fetched as its holder would (no key, no cookies); a 2xx with bytes is its claim. */
+export async function fetchServed(args: CheckArgs, url: string): Promise<HttpResponse> {
+  const file = await args.anonymous.get(url);
+  expectServed(file);
+  return file;
+}
+
+export function expectServed(response: HttpResponse): void {
+  claim(response.status >= 200 && response.status < 300 && response.body.length > 0, () => ({
+    expected: 'a 2xx answer with the file, without API key or cookies',
+    actual: `HTTP ${response.status} with ${response.body.length} bytes: ${show(response.text(), 160)}`,
+    request: response.summary,
+  }));
+}
+
+/** A served file for a precondition: blocked by resolves-anonymously when it is not served. */
+export function servedFileFor(args: CheckArgs, url: string) {
+  return args.given(ISSUE.resolves, () => fetchServed(args, url));
 }

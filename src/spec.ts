@@ -1,10 +1,12 @@
 // Loads the OpenAPI contract: parses YAML or JSON, validates it as OpenAPI 3.0, resolves every $ref.
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import SwaggerParser from '@apidevtools/swagger-parser';
 import type { OpenAPIV3 } from 'openapi-types';
 import YAML from 'yaml';
+import { handedDown } from './handed-down';
+import { escapeToken } from './json-pointer';
 
 export class SpecError extends Error {
   override name = 'SpecError';
@@ -31,10 +33,6 @@ export interface LoadedSpec {
 }
 
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
-
-export function escapePointerToken(token: string): string {
-  return token.replace(/~/g, '~0').replace(/\//g, '~1');
-}
 
 function parse(file: string, text: string): unknown {
   const ext = path.extname(file).toLowerCase();
@@ -69,7 +67,7 @@ function collectOperations(document: OpenAPIV3.Document): Map<string, Operation>
         operationId: definition.operationId,
         method: method.toUpperCase(),
         path: template,
-        pointer: `/paths/${escapePointerToken(template)}/${method}`,
+        pointer: `/paths/${escapeToken(template)}/${method}`,
         definition,
       });
     }
@@ -77,8 +75,14 @@ function collectOperations(document: OpenAPIV3.Document): Map<string, Operation>
   return operations;
 }
 
-/** Loads and validates a spec file; any problem becomes one SpecError line naming the file. */
-export async function loadSpec(file: string): Promise<LoadedSpec> {
+interface Source {
+  absolute: string;
+  text: string;
+  source: OpenAPIV3.Document;
+}
+
+/** Reads and parses a spec file and checks its version: every problem is one SpecError line. */
+function readSource(file: string): Source {
   const absolute = path.resolve(file);
   let text: string;
   try {
@@ -96,15 +100,20 @@ export async function loadSpec(file: string): Promise<LoadedSpec> {
       `${absolute}: only OpenAPI 3.0.x is supported (the "openapi" field is ${JSON.stringify(version)}).`,
     );
   }
-  let document: OpenAPIV3.Document;
-  try {
-    document = (await SwaggerParser.validate(absolute, source as OpenAPIV3.Document, {
-      resolve: { http: false },
-    })) as OpenAPIV3.Document;
-  } catch (error) {
-    const message = (error as Error).message.split('\n').find((line) => line.trim() !== '') ?? String(error);
-    throw new SpecError(`${absolute}: not a valid OpenAPI 3.0 document (${message.trim()}).`);
-  }
+  return { absolute, text, source: source as OpenAPIV3.Document };
+}
+
+/** swagger-parser's message in one line: its headline and, when it lists problems, the first. */
+function invalid(absolute: string, message: string): SpecError {
+  const [headline = message, first] = message
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
+  const detail = first ? `${headline.replace(/\.$/, '')}: ${first}` : headline;
+  return new SpecError(`${absolute}: not a valid OpenAPI 3.0 document (${detail}).`);
+}
+
+function loaded({ absolute, text }: Source, document: OpenAPIV3.Document): LoadedSpec {
   return {
     file: absolute,
     sha256: createHash('sha256').update(text).digest('hex'),
@@ -115,14 +124,64 @@ export async function loadSpec(file: string): Promise<LoadedSpec> {
   };
 }
 
-/** Resolves a JSON pointer (RFC 6901) inside a document; undefined when it leads nowhere. */
-export function resolvePointer(root: unknown, pointer: string): unknown {
-  if (pointer === '') return root;
-  let node: unknown = root;
-  for (const raw of pointer.replace(/^\//, '').split('/')) {
-    const token = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-    if (node === null || typeof node !== 'object' || !(token in node)) return undefined;
-    node = (node as Record<string, unknown>)[token];
+/** swagger-parser's validation and dereferencing, with remote $refs never fetched. */
+async function resolveInProcess(absolute: string, source: OpenAPIV3.Document): Promise<OpenAPIV3.Document> {
+  // Loaded here, not on import: workers read the resolved spec and never need it.
+  const { default: SwaggerParser } = await import('@apidevtools/swagger-parser');
+  return (await SwaggerParser.validate(absolute, source, { resolve: { http: false } })) as OpenAPIV3.Document;
+}
+
+/** Loads and validates a spec file; any problem becomes one SpecError line naming the file. */
+export async function loadSpec(file: string): Promise<LoadedSpec> {
+  const read = readSource(file);
+  try {
+    return loaded(read, await resolveInProcess(read.absolute, read.source));
+  } catch (error) {
+    throw invalid(read.absolute, (error as Error).message ?? String(error));
   }
-  return node;
+}
+
+/** The same validation in a child process, which makes it synchronous: its result is printed as JSON. */
+const CHILD = `
+const SwaggerParser = require(process.argv[1]);
+let input = '';
+process.stdin.on('data', (chunk) => { input += chunk; });
+process.stdin.on('end', () => {
+  const { absolute, source } = JSON.parse(input);
+  SwaggerParser.validate(absolute, source, { resolve: { http: false } }).then(
+    (document) => process.stdout.write(JSON.stringify({ document })),
+    (error) => process.stdout.write(JSON.stringify({ error: String(error && error.message || error) })),
+  );
+});`;
+
+const resolvedInProcess = new Map<string, LoadedSpec>();
+
+/**
+ * loadSpec for synchronous callers: Playwright collects tests synchronously, and the checks it
+ * collects are expanded from the spec. Validated and dereferenced by swagger-parser in a child.
+ */
+export function loadSpecSync(file: string): LoadedSpec {
+  const read = readSource(file);
+  const sha256 = createHash('sha256').update(read.text).digest('hex');
+  const key = `${read.absolute}#${sha256}`;
+  const memo = resolvedInProcess.get(key);
+  if (memo) return memo;
+  const document = handedDown('CONFORMANCE_RESOLVED_SPEC', key, () => {
+    const child = spawnSync(process.execPath, ['-e', CHILD, require.resolve('@apidevtools/swagger-parser')], {
+      input: JSON.stringify({ absolute: read.absolute, source: read.source }),
+      encoding: 'utf8',
+      maxBuffer: 256 * 1024 * 1024,
+    });
+    let answer: { document?: OpenAPIV3.Document; error?: string };
+    try {
+      answer = JSON.parse(child.stdout) as typeof answer;
+    } catch {
+      throw invalid(read.absolute, `the resolver stopped: ${child.stderr || child.error?.message || 'no output'}`);
+    }
+    if (!answer.document) throw invalid(read.absolute, answer.error ?? 'no document');
+    return answer.document;
+  });
+  const spec = loaded(read, document);
+  resolvedInProcess.set(key, spec);
+  return spec;
 }

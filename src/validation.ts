@@ -2,7 +2,9 @@
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { OpenAPIV3 } from 'openapi-types';
+import { resolvePointer } from './json-pointer';
 import type { LoadedSpec } from './spec';
+import { showTyped } from './violation';
 
 /** OpenAPI 3.0 Schema Object keywords that JSON Schema draft-07 does not know; annotations only. */
 const OPENAPI_ANNOTATIONS = ['example', 'externalDocs', 'xml'];
@@ -24,27 +26,9 @@ export function createAjv(): Ajv {
   return ajv;
 }
 
-function show(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  const json = JSON.stringify(value);
-  const text = json.length > 80 ? `${json.slice(0, 77)}...` : json;
-  const kind = value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
-  return kind === 'null' ? 'null' : `${kind} ${text}`;
-}
-
-function valueAt(data: unknown, pointer: string): unknown {
-  let node = data;
-  for (const raw of pointer.split('/').slice(1)) {
-    const token = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-    if (node === null || typeof node !== 'object') return undefined;
-    node = (node as Record<string, unknown>)[token];
-  }
-  return node;
-}
-
 function sentence(error: ErrorObject, data: unknown): SchemaProblem {
   const pointer = error.instancePath;
-  const actual = show(valueAt(data, pointer));
+  const actual = showTyped(resolvePointer(data, pointer));
   const where = pointer || '(the body)';
   const p = error.params as Record<string, unknown>;
   switch (error.keyword) {

@@ -47,6 +47,31 @@ export function show(value: unknown, max = 120): string {
   return json.length > max ? `${json.slice(0, max - 3)}...` : json;
 }
 
+/** A value with its JSON type first, for schema messages: `string "x"`, `number 4`, `null`. */
+export function showTyped(value: unknown, max = 80): string {
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'null';
+  return `${Array.isArray(value) ? 'array' : typeof value} ${show(value, max)}`;
+}
+
+/** A precondition failed: the claim of the check `by` does not hold, so this check cannot be judged. */
+export class Blocked extends Error {
+  override name = 'Blocked';
+
+  constructor(
+    readonly by: string,
+    /** Why the precondition failed, as that check's failure would say it. */
+    readonly detail: string,
+  ) {
+    super(`blocked by ${by}: ${detail.split('\n')[0]}`);
+  }
+}
+
+/** The check cannot run here (a setting is absent, the target has nothing to check); the reason is shown. */
+export class CheckSkipped extends Error {
+  override name = 'CheckSkipped';
+}
+
 /** The same failure with a fuller message; the stack frames still point into the check. */
 export function restate(error: Error, message: string): Error {
   const restated = new Error(message);
@@ -54,4 +79,9 @@ export function restate(error: Error, message: string): Error {
   const frames = (error.stack ?? '').split('\n').filter((line) => /^\s+at /.test(line));
   restated.stack = [`${error.name}: ${message}`, ...frames].join('\n');
   return restated;
+}
+
+/** Skips the running check with a reason the report shows. */
+export function skipCheck(reason: string): never {
+  throw new CheckSkipped(reason);
 }

@@ -1,4 +1,5 @@
 // The embedded mock's fixtures: two workspaces, their keys, knowledge bases, documents and files.
+// The store copies these; nothing may change them, so reset() can always start over from here.
 
 /** The mock's own key for workspace A; not a secret, but redacted like any key. */
 export const MOCK_API_KEY = 'dataset-conformance-mock-key-a';
@@ -14,6 +15,8 @@ export const MOCK_IDS = {
   apiDisabledDatasetId: '2c4e6a8b-0d1f-4a3b-8c5d-7e9f1a2b3c4d',
   foreignDatasetId: '7a1b2c3d-4e5f-4a6b-9c7d-8e9f0a1b2c3d',
   foreignDocumentId: '5e4d3c2b-1a0f-4e9d-8c7b-6a5f4e3d2c1b',
+  /** The batch the guide document was created in; its indexing is long completed. */
+  batch: '20250306120000000001',
 } as const;
 
 /** A document id in the API-disabled knowledge base. */
@@ -31,14 +34,17 @@ export interface MockDataset {
   id: string;
   tenantId: string;
   apiEnabled: boolean;
+  /** Get Knowledge Base's fields, less the counts, which are computed from the documents held. */
+  fields: Record<string, unknown>;
 }
 
 export interface MockDocument {
+  id: string;
   datasetId: string;
   /** The file behind an `upload_file` document; none for a Notion import. */
   file?: MockFile;
   fields: Record<string, unknown>;
-  /** For uploaded documents: their batch, and when their indexing completes (ms). */
+  /** For uploaded documents: their batch, and when their indexing completes (ms); no time: completed. */
   batch?: string;
   indexedAt?: number;
 }
@@ -48,14 +54,72 @@ const TENANT_B = 'f5e4d3c2-b1a0-4f9e-8d7c-6b5a4f3e2d1c';
 const USER_A = 'ad313dd6-ef04-4dd1-a5b0-c0f0b9e2e7e4';
 const PROCESS_RULE_ID = 'e1f2a3b4-c5d6-7890-ef12-345678901234';
 
+/** The metadata fields the main knowledge base defines; the guide document fills them in. */
+const METADATA_FIELDS = [
+  { id: '0e1d2c3b-4a59-4687-9a8b-7c6d5e4f3a2b', name: 'author', type: 'string' },
+  { id: '1f2e3d4c-5b6a-4798-8a9b-0c1d2e3f4a5b', name: 'department', type: 'string' },
+];
+
 export const MOCK_KEYS: Record<string, string> = { [MOCK_FOREIGN_API_KEY]: TENANT_B };
 /** The workspace the suite's key (MOCK_API_KEY or the one configured) belongs to. */
 export const MOCK_HOME_TENANT = TENANT_A;
 
-export const MOCK_DATASETS: MockDataset[] = [
-  { id: MOCK_IDS.datasetId, tenantId: TENANT_A, apiEnabled: true },
-  { id: MOCK_IDS.apiDisabledDatasetId, tenantId: TENANT_A, apiEnabled: false },
-  { id: MOCK_IDS.foreignDatasetId, tenantId: TENANT_B, apiEnabled: true },
+function knowledgeBase(
+  id: string,
+  tenantId: string,
+  apiEnabled: boolean,
+  name: string,
+  docMetadata: Record<string, unknown>[] = [],
+): MockDataset {
+  const fields = {
+    id,
+    name,
+    description: 'Documents the conformance suite reads.',
+    provider: 'vendor',
+    permission: 'only_me',
+    data_source_type: null,
+    indexing_technique: 'high_quality',
+    app_count: 0,
+    created_by: USER_A,
+    author_name: 'Conformance Bot',
+    created_at: 1741267000,
+    updated_by: USER_A,
+    updated_at: 1741267260,
+    embedding_model: 'text-embedding-3-small',
+    embedding_model_provider: 'langgenius/openai/openai',
+    embedding_available: true,
+    retrieval_model_dict: {
+      search_method: 'semantic_search',
+      reranking_enable: false,
+      reranking_mode: null,
+      reranking_model: { reranking_provider_name: '', reranking_model_name: '' },
+      weights: null,
+      top_k: 3,
+      score_threshold_enabled: false,
+      score_threshold: null,
+    },
+    summary_index_setting: null,
+    tags: [],
+    doc_form: 'text_model',
+    external_knowledge_info: null,
+    external_retrieval_model: null,
+    doc_metadata: docMetadata,
+    built_in_field_enabled: false,
+    pipeline_id: null,
+    runtime_mode: null,
+    chunk_structure: null,
+    icon_info: null,
+    is_published: false,
+    enable_api: apiEnabled,
+    is_multimodal: false,
+  };
+  return { id, tenantId, apiEnabled, fields };
+}
+
+export const MOCK_DATASETS: readonly MockDataset[] = [
+  knowledgeBase(MOCK_IDS.datasetId, TENANT_A, true, 'Conformance fixtures', METADATA_FIELDS),
+  knowledgeBase(MOCK_IDS.apiDisabledDatasetId, TENANT_A, false, 'API off'),
+  knowledgeBase(MOCK_IDS.foreignDatasetId, TENANT_B, true, 'Workspace B plans'),
 ];
 
 export const GUIDE_FILE: MockFile = {
@@ -69,7 +133,8 @@ export const GUIDE_FILE: MockFile = {
   ),
 };
 
-export function document(
+/** A document's fields as Get Document with metadata=all describes them. */
+export function documentFields(
   id: string,
   name: string,
   dataSourceType: string,
@@ -130,53 +195,44 @@ export function uploadInfo(file: MockFile): Record<string, unknown> {
   };
 }
 
-export function mockDocuments(): Map<string, MockDocument> {
-  return new Map<string, MockDocument>([
-    [
-      MOCK_IDS.documentId,
-      {
-        datasetId: MOCK_IDS.datasetId,
-        file: GUIDE_FILE,
-        fields: document(MOCK_IDS.documentId, GUIDE_FILE.name, 'upload_file', uploadInfo(GUIDE_FILE), {
-          doc_type: 'paper',
-          doc_metadata: [
-            { id: '0e1d2c3b-4a59-4687-9a8b-7c6d5e4f3a2b', name: 'author', type: 'string', value: 'Ada Lovelace' },
-            { id: '1f2e3d4c-5b6a-4798-8a9b-0c1d2e3f4a5b', name: 'department', type: 'string', value: 'Research' },
-          ],
-        }),
-      },
-    ],
-    [
-      MOCK_IDS.nonFileDocumentId,
-      {
-        datasetId: MOCK_IDS.datasetId,
-        fields: document(MOCK_IDS.nonFileDocumentId, 'Team handbook', 'notion_import', {
-          notion_workspace_id: 'notion-workspace-1',
-          notion_page_id: 'notion-page-1',
-          type: 'page',
-        }),
-      },
-    ],
-    [
-      MOCK_DISABLED_DOCUMENT_ID,
-      {
-        datasetId: MOCK_IDS.apiDisabledDatasetId,
-        file: GUIDE_FILE,
-        fields: document(MOCK_DISABLED_DOCUMENT_ID, GUIDE_FILE.name, 'upload_file', uploadInfo(GUIDE_FILE)),
-      },
-    ],
-    [
-      MOCK_IDS.foreignDocumentId,
-      {
-        datasetId: MOCK_IDS.foreignDatasetId,
-        file: GUIDE_FILE,
-        fields: document(MOCK_IDS.foreignDocumentId, 'foreign-secret-plan.txt', 'upload_file', {
-          upload_file_id: GUIDE_FILE.id,
-        }),
-      },
-    ],
-  ]);
-}
+export const MOCK_DOCUMENTS: readonly MockDocument[] = [
+  {
+    id: MOCK_IDS.documentId,
+    datasetId: MOCK_IDS.datasetId,
+    file: GUIDE_FILE,
+    batch: MOCK_IDS.batch,
+    fields: documentFields(MOCK_IDS.documentId, GUIDE_FILE.name, 'upload_file', uploadInfo(GUIDE_FILE), {
+      doc_type: 'paper',
+      doc_metadata: [
+        { ...METADATA_FIELDS[0], value: 'Ada Lovelace' },
+        { ...METADATA_FIELDS[1], value: 'Research' },
+      ],
+    }),
+  },
+  {
+    id: MOCK_IDS.nonFileDocumentId,
+    datasetId: MOCK_IDS.datasetId,
+    fields: documentFields(MOCK_IDS.nonFileDocumentId, 'Team handbook', 'notion_import', {
+      notion_workspace_id: 'notion-workspace-1',
+      notion_page_id: 'notion-page-1',
+      type: 'page',
+    }),
+  },
+  {
+    id: MOCK_DISABLED_DOCUMENT_ID,
+    datasetId: MOCK_IDS.apiDisabledDatasetId,
+    file: GUIDE_FILE,
+    fields: documentFields(MOCK_DISABLED_DOCUMENT_ID, GUIDE_FILE.name, 'upload_file', uploadInfo(GUIDE_FILE)),
+  },
+  {
+    id: MOCK_IDS.foreignDocumentId,
+    datasetId: MOCK_IDS.foreignDatasetId,
+    file: GUIDE_FILE,
+    fields: documentFields(MOCK_IDS.foreignDocumentId, 'foreign-secret-plan.txt', 'upload_file', {
+      upload_file_id: GUIDE_FILE.id,
+    }),
+  },
+];
 
 /** Settings that point the suite at a mock as if it were a live server: every optional check enabled. */
 export function liveSettingsFor(origin: string, apiKey: string, signedUrlTtl: number): Record<string, string> {

@@ -16,9 +16,11 @@ async function main(): Promise<void> {
     },
     port,
   );
-  const doc = `${mock.origin}/v1/datasets/${MOCK_IDS.datasetId}/documents/${MOCK_IDS.documentId}`;
+  const dataset = `${mock.origin}/v1/datasets/${MOCK_IDS.datasetId}`;
+  const doc = `${dataset}/documents/${MOCK_IDS.documentId}`;
   const key = process.env.DIFY_API_KEY ? '$DIFY_API_KEY' : settings.apiKey;
   console.log(`Dify Knowledge API mock on ${mock.origin}/v1 (Ctrl-C stops it)`);
+  console.log(`  curl -H "Authorization: Bearer ${key}" '${dataset}'`);
   console.log(`  curl -H "Authorization: Bearer ${key}" '${doc}?metadata=only'`);
   console.log(`  curl -H "Authorization: Bearer ${key}" '${doc}/download'`);
   console.log(`  signed URLs live ${settings.signedUrlTtlSeconds} s; MOCK_PORT picks the port`);

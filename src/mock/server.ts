@@ -10,6 +10,8 @@ export interface RunningMock {
   requests: LoggedRequest[];
   issuedUrls: string[];
   documentNames(): string[];
+  /** Back to the fixtures with nothing remembered, e.g. between tests that share this server. */
+  reset(): void;
   close(): Promise<void>;
 }
 
@@ -20,7 +22,7 @@ export interface TlsFiles {
 }
 
 export function startMock(options: MockOptions, port = 0, tls?: TlsFiles): Promise<RunningMock> {
-  const { app, requests, issuedUrls, documentNames } = createMockApp(options);
+  const { app, requests, issuedUrls, documentNames, reset } = createMockApp(options);
   const https = tls ? { createServer, serverOptions: tls } : {};
   return new Promise((resolve, reject) => {
     const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port, ...https }, (info: AddressInfo) => {
@@ -29,6 +31,7 @@ export function startMock(options: MockOptions, port = 0, tls?: TlsFiles): Promi
         requests,
         issuedUrls,
         documentNames,
+        reset,
         close: () =>
           new Promise<void>((done) => {
             server.close(() => done());

@@ -4,16 +4,19 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FullResult, Reporter, TestCase, TestResult, TestStep } from '@playwright/test/reporter';
 import { version } from '../../package.json';
-import { type CheckDef, loadCatalog } from '../catalog';
+import { type Catalog, citationLabel, loadCatalog } from '../catalog';
 import { loadSettings, MOCK_ORIGIN_ENV, type Settings } from '../config';
+import { propertiesOf, successJson } from '../contract';
 import { Redactor } from '../redact';
-import { type LoadedSpec, loadSpec } from '../spec';
+import { type LoadedSpec, loadSpecSync } from '../spec';
+import { Validators } from '../validation';
 import { renderHtml } from './html';
 import { renderJunit } from './junit';
 import {
   type CheckResult,
   type ConformanceReport,
   fieldsSeen,
+  linkBlocked,
   runFails,
   statusCoverage,
   summarize,
@@ -21,27 +24,32 @@ import {
   verdictOf,
 } from './model';
 
-function documentedStatuses(spec: LoadedSpec | undefined, operations: string[]): Record<string, string[]> {
+function documentedStatuses(spec: LoadedSpec, operations: string[]): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   for (const operationId of operations) {
-    const responses = spec?.operations.get(operationId)?.definition.responses ?? {};
+    const responses = spec.operations.get(operationId)?.definition.responses ?? {};
     out[operationId] = Object.keys(responses).filter((status) => /^\d{3}$/.test(status));
   }
   return out;
 }
 
-function documentFields(spec: LoadedSpec | undefined): string[] {
-  const response = spec?.operations.get('getDocumentDetail')?.definition.responses['200'] as
-    | { content?: Record<string, { schema?: { properties?: object } }> }
-    | undefined;
-  return Object.keys(response?.content?.['application/json']?.schema?.properties ?? {});
+/** Per operation with a documented JSON success answer: its documented top-level fields. */
+function documentedFields(spec: LoadedSpec): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const operation of spec.operations.values()) {
+    const success = successJson(operation);
+    if (success) out[operation.operationId] = propertiesOf(success.schema).documented;
+  }
+  return out;
 }
 
 export default class ConformanceReporter implements Reporter {
   private readonly settings: Settings = loadSettings();
-  private readonly catalog: Map<string, CheckDef> = loadCatalog();
+  private readonly spec: LoadedSpec = loadSpecSync(this.settings.specPath);
+  private readonly catalog: Catalog = loadCatalog(this.settings.specPath);
   private readonly results: CheckResult[] = [];
-  private readonly seen = new Set<string>();
+  /** Fields seen in success answers, per operation. */
+  private readonly seen = new Map<string, Set<string>>();
   private startedAt = new Date();
 
   // For step titles; the embedded mock's origin is not known yet, so there API queries go too.
@@ -72,10 +80,16 @@ export default class ConformanceReporter implements Reporter {
 
   onTestEnd(test: TestCase, result: TestResult): void {
     const id = test.annotations.find((a) => a.type === 'check')?.description ?? '';
-    const check = toCheckResult(test, result, this.catalog.get(id), this.settings.expectations.get(id));
+    const def = this.catalog.checks.get(id);
+    const label = def && citationLabel(def, this.spec);
+    const check = toCheckResult(test, result, def, this.settings.expectations.get(id), label);
     if (!check) return;
     this.results.push(check);
-    for (const field of fieldsSeen(test, result)) this.seen.add(field);
+    for (const [operationId, fields] of fieldsSeen(test, result)) {
+      const seen = this.seen.get(operationId) ?? new Set<string>();
+      for (const field of fields) seen.add(field);
+      this.seen.set(operationId, seen);
+    }
   }
 
   async onEnd(result: FullResult): Promise<{ status?: FullResult['status'] }> {
@@ -83,10 +97,17 @@ export default class ConformanceReporter implements Reporter {
     const baseUrl =
       target.kind === 'live' ? target.baseUrl : `${process.env[MOCK_ORIGIN_ENV] ?? 'http://127.0.0.1'}/v1`;
     const redactor = new Redactor(baseUrl, [this.settings.apiKey]);
-    const spec = await loadSpec(this.settings.specPath).catch(() => undefined);
+    const { spec } = this;
     this.results.sort((a, b) => a.check.localeCompare(b.check));
+    linkBlocked(this.results);
     const summary = summarize(this.results);
-    const operations = [...new Set([...this.catalog.values()].map((def) => def.operation))];
+    const operations = [...new Set([...this.catalog.checks.values()].map((def) => def.operation))];
+    const fields = Object.fromEntries(
+      Object.entries(documentedFields(spec)).map(([operationId, documented]) => [
+        operationId,
+        documented.map((field) => ({ field, seen: this.seen.get(operationId)?.has(field) ?? false })),
+      ]),
+    );
     const report: ConformanceReport = {
       tool: { name: 'dify-knowledge-conformance', version },
       target: {
@@ -97,9 +118,10 @@ export default class ConformanceReporter implements Reporter {
       },
       spec: {
         file: path.relative(process.cwd(), this.settings.specPath) || this.settings.specPath,
-        title: spec?.title ?? '',
-        version: spec?.version ?? '',
-        sha256: spec?.sha256 ?? '',
+        title: spec.title,
+        version: spec.version,
+        sha256: spec.sha256,
+        uncheckedFormats: new Validators(spec).uncheckedFormats,
       },
       expectationsFile: this.settings.expectationsFile,
       startedAt: this.startedAt.toISOString(),
@@ -108,8 +130,8 @@ export default class ConformanceReporter implements Reporter {
       verdict: verdictOf(summary, strict),
       results: this.results,
       coverage: {
-        statusCodes: statusCoverage(documentedStatuses(spec, operations), this.results, this.catalog),
-        documentFields: documentFields(spec).map((field) => ({ field, seen: this.seen.has(field) })),
+        statusCodes: statusCoverage(documentedStatuses(spec, operations), this.results, this.catalog.checks),
+        fields,
       },
       summary,
     };
@@ -118,9 +140,9 @@ export default class ConformanceReporter implements Reporter {
     write('conformance.json', `${JSON.stringify(report, null, 2)}\n`);
     write('conformance.html', renderHtml(report));
     write('junit.xml', renderJunit(report));
-    const { passed, failed, skipped, warning, knownDeviation, unexpectedlyPassing } = summary;
+    const { passed, failed, blocked, skipped, warning, knownDeviation, unexpectedlyPassing } = summary;
     console.log(
-      `\nConformance: ${report.verdict} — ${passed} passed, ${failed} failed, ${skipped} skipped, ${warning} warnings, ` +
+      `\nConformance: ${report.verdict} — ${passed} passed, ${failed} failed, ${blocked} blocked, ${skipped} skipped, ${warning} warnings, ` +
         `${knownDeviation} known deviations, ${unexpectedlyPassing} unexpectedly passing.\n` +
         `Report: ${path.join(reportDir, 'conformance.html')}`,
     );

@@ -1,6 +1,7 @@
 // The conformance report as one self-contained HTML page: verdict first, then failures, matrix and coverage.
 import { createHash } from 'node:crypto';
 import type { Exchange } from '../http';
+import { tokensOf } from '../json-pointer';
 import { Redactor } from '../redact';
 import type { CheckResult, ConformanceReport, Outcome, StatusCoverage } from './model';
 
@@ -28,6 +29,7 @@ const mark = (ok: boolean, yes: string, no: string) =>
 const LABELS: Record<Outcome, string> = {
   passed: 'passed',
   failed: 'failed',
+  blocked: 'blocked',
   skipped: 'skipped',
   warning: 'warning',
   'known-deviation': 'known deviation',
@@ -65,7 +67,7 @@ dl{display:grid;grid-template-columns:max-content minmax(0,1fr);gap:.15rem 1rem;
 dt{color:var(--muted)}dd{margin:0;overflow-wrap:anywhere}
 .badge{display:inline-block;border-radius:99px;padding:0 .55rem;font-size:12px;font-weight:600;white-space:nowrap;
 border:1px solid currentColor}
-.o-passed{color:var(--ok)}.o-failed{color:var(--bad)}.o-skipped{color:var(--muted)}
+.o-passed{color:var(--ok)}.o-failed{color:var(--bad)}.o-skipped,.o-blocked{color:var(--muted)}
 .o-warning,.o-known-deviation{color:var(--warn)}
 .o-unexpectedly-passing{color:#8250df}.tls{color:var(--bad)}
 .failures{border:2px solid var(--bad);border-radius:8px;padding:.2rem 1rem .6rem}
@@ -85,12 +87,10 @@ details{margin:.3rem 0}td>details{margin:0}.cov td:nth-child(-n+2){width:7rem}su
 body.failures-only section.op:not(:has(tbody.blocking)){display:none}
 `;
 
-/** The JSON pointer of a citation as the reader knows it: "GET /datasets/… › responses › 200 › description". */
-function readableCitation(pointer: string): string {
-  const parts = pointer
-    .replace(/^#\/?/, '')
-    .split('/')
-    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'));
+/** A citation as the reader knows it: "GET /datasets/… › responses › 200 › description". */
+function readableCitation(result: CheckResult): string {
+  if (result.citationLabel) return result.citationLabel;
+  const parts = tokensOf(result.citation);
   if (parts[0] === 'paths' && parts.length >= 3) {
     return [`${parts[2]?.toUpperCase()} ${parts[1]}`, ...parts.slice(3)].join(' › ');
   }
@@ -146,6 +146,12 @@ export function renderHtml(report: ConformanceReport): string {
   const more = (r: CheckResult) => {
     if (r.outcome === 'passed') return '';
     if (r.outcome === 'skipped') return `<p class="muted">Skipped: ${esc(r.detail)}</p>`;
+    if (r.outcome === 'blocked' && r.blockedBy) {
+      return (
+        `<p class="muted">Blocked: it relies on <a href="#${anchor(r.blockedBy)}"><code>${esc(r.blockedBy)}</code></a>, ` +
+        `which failed here:</p><pre>${esc(r.detail.replace(/^blocked by [^:]+: /, ''))}</pre>`
+      );
+    }
     const evidence = r.evidence.length
       ? `<details><summary>Evidence: ${r.evidence.length} request(s)</summary>` +
         `${r.evidence.map(exchange).join('')}</details>`
@@ -162,7 +168,7 @@ export function renderHtml(report: ConformanceReport): string {
       `<tbody id="${anchor(r.check)}" class="check${blocking(r) ? ' blocking' : ''}">` +
       `<tr><td>${badge(r.outcome)}</td><td>${esc(r.level)}</td>` +
       `<td><code>${esc(r.check)}</code>${back}<div class="claim">${esc(r.claim)}</div>${notes}</td>` +
-      `<td><span title="${attr(r.citation)}">${esc(readableCitation(r.citation))}</span>${quote}</td></tr>` +
+      `<td><span title="${attr(r.citation)}">${esc(readableCitation(r))}</span>${quote}</td></tr>` +
       (extra ? `<tr class="more"><td></td><td colspan="3">${extra}</td></tr>` : '') +
       '</tbody>'
     );
@@ -197,27 +203,39 @@ export function renderHtml(report: ConformanceReport): string {
         `<th>By checks, or why not</th></tr></thead><tbody>${list.map(coverageRow).join('')}</tbody></table></div>`,
     )
     .join('');
-  const fields = report.coverage.documentFields;
-  const fieldList = fields.map((f) => `<li>${mark(f.seen, '✓', '✗')} <code>${esc(f.field)}</code></li>`).join('');
+  const fieldCoverage = Object.entries(report.coverage.fields)
+    .map(([op, fields]) => {
+      const list = fields.map((f) => `<li>${mark(f.seen, '✓', '✗')} <code>${esc(f.field)}</code></li>`).join('');
+      const seen = fields.filter((f) => f.seen).length;
+      return `<h3>${esc(op)} <span class="muted">(${seen} of ${fields.length} seen)</span></h3><ul class="fields">${list}</ul>`;
+    })
+    .join('');
 
   const failureList = failures
     .map((r) => {
       const cause = r.detail ? `<pre>${esc(detailLines(r).slice(0, 6).join('\n'))}</pre>` : '';
+      const blocks = r.blocks?.length
+        ? `<details class="blocks"><summary>It blocks ${r.blocks.length} more check(s)</summary><ul>` +
+          `${r.blocks.map((id) => `<li><a href="#${anchor(id)}">${esc(id)}</a></li>`).join('')}</ul></details>`
+        : '';
       return (
         `<li id="${failureAnchor(r.check)}"><a href="#${anchor(r.check)}"><code>${esc(r.check)}</code></a> ` +
-        `${badge(r.outcome)} ${esc(r.claim)}${cause}</li>`
+        `${badge(r.outcome)} ${esc(r.claim)}${cause}${blocks}</li>`
       );
     })
     .join('');
 
   const failureSection = failures.length
-    ? `<section class="failures" id="failures"><h2>Failures (${failures.length})</h2><ol>${failureList}</ol></section>`
+    ? `<section class="failures" id="failures"><h2>Failures (${failures.length})</h2>` +
+      '<p class="muted">Each is a root cause: the checks that rely on it are blocked, not failed.</p>' +
+      `<ol>${failureList}</ol></section>`
     : '';
 
   const s = report.summary;
   const counts: [number, string][] = [
     [s.passed, 'passed'],
     [s.failed, 'failed'],
+    [s.blocked, 'blocked'],
     [s.skipped, 'skipped'],
     [s.warning, 'warnings'],
     [s.knownDeviation, 'known deviations'],
@@ -236,6 +254,14 @@ export function renderHtml(report: ConformanceReport): string {
       : []),
     ['Spec', `${esc(spec.title)} ${esc(spec.version)} — <code>${esc(spec.file)}</code>`],
     ['Spec SHA-256', `<code>${esc(spec.sha256)}</code>`],
+    ...(spec.uncheckedFormats?.length
+      ? [
+          [
+            'Unchecked formats',
+            `${spec.uncheckedFormats.map((f) => `<code>${esc(f)}</code>`).join(', ')} (no validator knows them: values are not checked)`,
+          ] as [string, string],
+        ]
+      : []),
     ...(report.expectationsFile
       ? [['Expectations', `<code>${esc(report.expectationsFile)}</code>`] as [string, string]]
       : []),
@@ -260,8 +286,7 @@ ${failureSection}
 <p id="filter" hidden><label><input type="checkbox" id="failures-only"> Show failures only</label></p>
 ${matrix}
 <h2>Status-code coverage</h2>${statusCoverage}
-<h2>Document fields seen <span class="muted">(${fields.filter((f) => f.seen).length} of ${fields.length})</span></h2>
-<ul class="fields">${fieldList}</ul>
+<h2>Documented fields seen in success answers</h2>${fieldCoverage}
 </main>
 <script>${SCRIPT}</script>
 </body></html>

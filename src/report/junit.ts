@@ -21,7 +21,9 @@ function testCase(result: CheckResult): string {
       );
       break;
     case 'skipped':
-      body.push(`      <skipped message="${xml(result.detail)}"/>`);
+    case 'blocked':
+      body.push(`      <skipped message="${xml(result.detail.split('\n')[0] ?? '')}"/>`);
+      if (result.outcome === 'blocked') body.push(`      <system-out>${xml(result.detail)}</system-out>`);
       break;
     case 'known-deviation':
       body.push(`      <skipped message="known deviation: ${xml(result.expectation?.reason ?? '')}"/>`);
@@ -46,7 +48,7 @@ export function renderJunit(report: ConformanceReport): string {
   const suites = operations.map((operationId) => {
     const results = report.results.filter((r) => r.operationId === operationId);
     const failures = results.filter((r) => r.outcome === 'failed').length;
-    const skipped = results.filter((r) => r.outcome === 'skipped' || r.outcome === 'known-deviation').length;
+    const skipped = results.filter((r) => ['skipped', 'blocked', 'known-deviation'].includes(r.outcome)).length;
     const seconds = results.reduce((sum, r) => sum + r.durationMs, 0) / 1000;
     return [
       `  <testsuite name="${xml(operationId)}" tests="${results.length}" failures="${failures}" errors="0" skipped="${skipped}" time="${seconds.toFixed(3)}">`,
@@ -57,7 +59,7 @@ export function renderJunit(report: ConformanceReport): string {
   const { summary } = report;
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="dify-knowledge-conformance" tests="${summary.total}" failures="${summary.failed}" skipped="${summary.skipped + summary.knownDeviation}" time="${(report.durationMs / 1000).toFixed(3)}">`,
+    `<testsuites name="dify-knowledge-conformance" tests="${summary.total}" failures="${summary.failed}" skipped="${summary.skipped + summary.blocked + summary.knownDeviation}" time="${(report.durationMs / 1000).toFixed(3)}">`,
     ...suites,
     '</testsuites>',
     '',

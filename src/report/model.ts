@@ -5,7 +5,14 @@ import type { CheckDef } from '../catalog';
 import type { Expectation } from '../expectations';
 import type { Exchange } from '../http';
 
-export type Outcome = 'passed' | 'failed' | 'skipped' | 'warning' | 'known-deviation' | 'unexpectedly-passing';
+export type Outcome =
+  | 'passed'
+  | 'failed'
+  | 'blocked'
+  | 'skipped'
+  | 'warning'
+  | 'known-deviation'
+  | 'unexpectedly-passing';
 
 export interface CheckResult {
   operationId: string;
@@ -14,11 +21,17 @@ export interface CheckResult {
   level: 'MUST' | 'SHOULD';
   /** JSON pointer into the spec, with the quoted text when the check enforces a sentence. */
   citation: string;
+  /** The citation as a reader finds it: operation, then the place, parameters by name. */
+  citationLabel?: string;
   quote?: string;
   tags: string[];
   outcome: Outcome;
-  /** Why it failed, warned or was skipped, in plain words; empty when it passed. */
+  /** Why it failed, warned, was blocked or skipped, in plain words; empty when it passed. */
   detail: string;
+  /** The failed check whose claim this one relies on, when blocked. */
+  blockedBy?: string;
+  /** The checks this failure blocked. */
+  blocks?: string[];
   /** Facts the check recorded on the way, e.g. "refused with 404". */
   notes: string[];
   /** The accepted deviation this check is listed under, when it is. */
@@ -46,6 +59,7 @@ export type Verdict = 'conformant' | 'not conformant' | 'conformant with known d
 export interface Summary {
   passed: number;
   failed: number;
+  blocked: number;
   skipped: number;
   warning: number;
   knownDeviation: number;
@@ -57,7 +71,7 @@ export interface ConformanceReport {
   tool: { name: string; version: string };
   /** Host and path of the API base only: never credentials or a query. */
   target: { kind: 'live' | 'mock'; baseUrl: string; deviations: string[]; insecureTls: boolean };
-  spec: { file: string; title: string; version: string; sha256: string };
+  spec: { file: string; title: string; version: string; sha256: string; uncheckedFormats?: string[] };
   expectationsFile?: string;
   startedAt: string;
   durationMs: number;
@@ -66,7 +80,8 @@ export interface ConformanceReport {
   results: CheckResult[];
   coverage: {
     statusCodes: Record<string, StatusCoverage[]>;
-    documentFields: FieldCoverage[];
+    /** Per operation with a documented JSON success answer. */
+    fields: Record<string, FieldCoverage[]>;
   };
   summary: Summary;
 }
@@ -85,7 +100,13 @@ function evidenceOf(result: TestResult): Exchange[] {
 }
 
 /** The raw outcome of one finished check, before expectations apply. */
-function rawOutcome(result: TestResult, warnings: string[], skipReason: string | undefined): [Outcome, string] {
+function rawOutcome(
+  result: TestResult,
+  warnings: string[],
+  skipReason: string | undefined,
+  blocked: string | undefined,
+): [Outcome, string] {
+  if (result.status === 'skipped' && blocked) return ['blocked', blocked];
   if (result.status === 'skipped') return ['skipped', skipReason ?? 'skipped'];
   if (result.status === 'passed') return [warnings.length > 0 ? 'warning' : 'passed', warnings.join('\n\n')];
   const errors = result.errors.map((e) => (e.message ?? e.value ?? '').replace(ANSI, ''));
@@ -107,13 +128,18 @@ export function toCheckResult(
   result: TestResult,
   def: CheckDef | undefined,
   expectation: Expectation | undefined,
+  citationLabel?: string,
 ): CheckResult | undefined {
   const check = annotationsOf(test, result, 'check')[0];
   if (!check || !def) return undefined;
+  // A blocked annotation is "<check id>\n<why its precondition failed>".
+  const blocked = annotationsOf(test, result, 'blocked')[0];
+  const blockedBy = blocked?.split('\n')[0];
   const [outcome, detail] = rawOutcome(
     result,
     annotationsOf(test, result, 'warning'),
     annotationsOf(test, result, 'skip')[0],
+    blocked && `blocked by ${blockedBy}: ${blocked.split('\n').slice(1).join('\n')}`,
   );
   return {
     operationId: def.operation,
@@ -121,10 +147,12 @@ export function toCheckResult(
     claim: def.claim,
     level: def.level,
     citation: `#${annotationsOf(test, result, 'cite')[0] ?? def.cite.at}`,
+    ...(citationLabel ? { citationLabel } : {}),
     quote: def.cite.quote,
     tags: def.tags,
     outcome: withExpectation(outcome, expectation),
     detail,
+    ...(outcome === 'blocked' ? { blockedBy } : {}),
     notes: annotationsOf(test, result, 'info'),
     expectation,
     durationMs: result.duration,
@@ -132,9 +160,35 @@ export function toCheckResult(
   };
 }
 
-/** Field names seen in Get Document bodies, recorded by the checks. */
-export function fieldsSeen(test: TestCase, result: TestResult): string[] {
-  return annotationsOf(test, result, 'fields-seen').flatMap((list) => list.split(','));
+/** Fields seen in success answers, recorded by the checks as "<operationId>:<field>,<field>…". */
+export function fieldsSeen(test: TestCase, result: TestResult): [string, string[]][] {
+  return annotationsOf(test, result, 'fields-seen').map((entry) => {
+    const [operationId = '', fields = ''] = entry.split(':');
+    return [operationId, fields.split(',').filter(Boolean)];
+  });
+}
+
+/**
+ * One cause, one failure, across checks too: each failure lists what it blocked; a check blocked
+ * by a precondition that passed on its own is a finding (the server answered inconsistently).
+ */
+export function linkBlocked(results: CheckResult[]): void {
+  const byId = new Map(results.map((r) => [r.check, r]));
+  for (const result of results) {
+    if (result.outcome !== 'blocked' || !result.blockedBy) continue;
+    const cause = byId.get(result.blockedBy);
+    if (
+      cause &&
+      (cause.outcome === 'passed' || cause.outcome === 'warning' || cause.outcome === 'unexpectedly-passing')
+    ) {
+      result.outcome = 'failed';
+      result.detail =
+        `${result.check} (MUST)\nexpected: its precondition, the claim of ${result.blockedBy}, to hold as it did in that check\n` +
+        `actual:   here it did not (the server answered inconsistently): ${result.detail}`;
+      continue;
+    }
+    if (cause) cause.blocks = [...(cause.blocks ?? []), result.check];
+  }
 }
 
 export function summarize(results: CheckResult[]): Summary {
@@ -142,6 +196,7 @@ export function summarize(results: CheckResult[]): Summary {
   return {
     passed: count('passed'),
     failed: count('failed'),
+    blocked: count('blocked'),
     skipped: count('skipped'),
     warning: count('warning'),
     knownDeviation: count('known-deviation'),
@@ -176,13 +231,13 @@ export function statusCoverage(
       const skipped = results.filter(
         (r) =>
           r.operationId === operationId &&
-          r.outcome === 'skipped' &&
-          String(catalog.get(r.check)?.case?.status ?? '') === status,
+          (r.outcome === 'skipped' || r.outcome === 'blocked') &&
+          String(catalog.get(r.check)?.case.status ?? '') === status,
       );
       const reason =
         skipped.length > 0
           ? skipped.map((r) => `${r.check}: ${r.detail}`).join('; ')
-          : 'no check in tests/checks.yaml provokes it';
+          : 'no check in the catalog provokes it';
       return { status, exercised: false, checks: [], reason };
     });
   }

@@ -1,0 +1,98 @@
+// What the contract says about one operation, read from the resolved spec: its path parameters,
+// its success answer, its documented error codes, its security. Families and templates share it.
+import type { OpenAPIV3 } from 'openapi-types';
+import type { LoadedSpec, Operation } from './spec';
+
+type Parameter = OpenAPIV3.ParameterObject;
+type Response = OpenAPIV3.ResponseObject;
+
+export function pathParameters(operation: Operation): Parameter[] {
+  return ((operation.definition.parameters ?? []) as Parameter[]).filter((p) => p.in === 'path');
+}
+
+/** The resource a path parameter names: `x-resource`, or its name without `_id` (dataset_id → dataset). */
+export function resourceOf(parameter: Parameter): string {
+  const declared = (parameter as Parameter & { 'x-resource'?: unknown })['x-resource'];
+  return typeof declared === 'string' ? declared : parameter.name.replace(/_id$/, '');
+}
+
+export function isUuid(parameter: Parameter): boolean {
+  return (parameter.schema as OpenAPIV3.SchemaObject | undefined)?.format === 'uuid';
+}
+
+/** The lowest documented 2xx status with a JSON schema, and that schema. */
+export function successJson(operation: Operation): { status: number; schema: OpenAPIV3.SchemaObject } | undefined {
+  const statuses = Object.keys(operation.definition.responses)
+    .filter((status) => /^2\d\d$/.test(status))
+    .sort();
+  for (const status of statuses) {
+    const schema = (operation.definition.responses[status] as Response).content?.['application/json']?.schema;
+    if (schema) return { status: Number(status), schema: schema as OpenAPIV3.SchemaObject };
+  }
+  return undefined;
+}
+
+export function documents(operation: Operation, status: number): boolean {
+  return String(status) in operation.definition.responses;
+}
+
+/** The error codes the contract's examples give for a status, e.g. ['not_found']. */
+export function documentedCodes(operation: Operation, status: number): string[] {
+  const response = operation.definition.responses[String(status)] as Response | undefined;
+  const codes = Object.values(response?.content ?? {}).flatMap((media) =>
+    Object.values(media.examples ?? {}).map((example) => (example as OpenAPIV3.ExampleObject).value?.code),
+  );
+  return [...new Set(codes.filter((code): code is string => typeof code === 'string'))];
+}
+
+/** Whether the operation (or, failing its own, the document) requires an HTTP bearer scheme. */
+export function isBearerSecured(operation: Operation, spec: LoadedSpec): boolean {
+  const requirements = operation.definition.security ?? spec.document.security ?? [];
+  const schemes = spec.document.components?.securitySchemes ?? {};
+  return requirements.some((requirement) =>
+    Object.keys(requirement).some((name) => {
+      const scheme = schemes[name] as OpenAPIV3.SecuritySchemeObject | undefined;
+      return scheme?.type === 'http' && scheme.scheme.toLowerCase() === 'bearer';
+    }),
+  );
+}
+
+/** The properties a schema documents and those it requires, at the top level. */
+export function propertiesOf(schema: unknown): { documented: string[]; required: string[] } {
+  const object = (schema ?? {}) as OpenAPIV3.SchemaObject;
+  return { documented: Object.keys(object.properties ?? {}), required: object.required ?? [] };
+}
+
+/** Object schemas whose fields the fields check reads: the answer itself and its list items. */
+export function fieldScopes(schema: unknown): { at: string; schema: OpenAPIV3.SchemaObject; list: boolean }[] {
+  const top = (schema ?? {}) as OpenAPIV3.SchemaObject;
+  const scopes = [{ at: '', schema: top, list: false }];
+  for (const [name, property] of Object.entries(top.properties ?? {})) {
+    const items = (property as OpenAPIV3.ArraySchemaObject).items as OpenAPIV3.SchemaObject | undefined;
+    if (items?.properties) scopes.push({ at: `/${name}`, schema: items, list: true });
+  }
+  return scopes;
+}
+
+/** Whether a schema documents a field it does not require: only then can a field be missing validly. */
+export function hasOptionalFields(schema: unknown): boolean {
+  return fieldScopes(schema).some(({ schema: scope }) => {
+    const { documented, required } = propertiesOf(scope);
+    return documented.some((field) => !required.includes(field));
+  });
+}
+
+/** A parameter's position among the operation's parameters, for turning `parameters[name]` into a pointer. */
+export function parameterIndex(operation: Operation, name: string): number {
+  return ((operation.definition.parameters ?? []) as Parameter[]).findIndex((p) => p.name === name);
+}
+
+/** A tag for selecting an operation's checks: its summary in kebab case (Get Document → get-document). */
+export function operationTag(operation: Operation): string {
+  const summary = operation.definition.summary ?? operation.operationId;
+  return summary
+    .replace(/([a-z])([A-Z])/g, '$1-$2')
+    .toLowerCase()
+    .replace(/[^a-z]+/g, '-')
+    .replace(/^-|-$/g, '');
+}

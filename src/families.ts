@@ -1,0 +1,141 @@
+// Check families (tests/families/families.yaml) expanded over the contract: which operations each
+// selector picks, with the values its claim, citation and case are filled with.
+import {
+  documentedCodes,
+  documents,
+  hasOptionalFields,
+  isBearerSecured,
+  isUuid,
+  pathParameters,
+  resourceOf,
+  successJson,
+} from './contract';
+import type { LoadedSpec, Operation } from './spec';
+
+export type Selector =
+  | 'success-json'
+  | 'success-json-optional-fields'
+  | 'secured'
+  | 'secured-dataset'
+  | 'path-params-404'
+  | 'each-path-param-404'
+  | 'uuid-path-param-404'
+  | 'dataset-403';
+
+export interface FamilyDecl {
+  family: string;
+  case: string;
+  template: string;
+  applies: Selector;
+  level: 'MUST' | 'SHOULD';
+  claim: string;
+  cite: { at: string; quote?: string };
+  tags: string[];
+  values?: Record<string, unknown>;
+  depends_on?: string[];
+}
+
+/** One application of a family to an operation: the placeholders' values and the case's inputs. */
+interface Binding {
+  vars: Record<string, string>;
+  case: Record<string, unknown>;
+}
+
+const once = (status: number): Binding[] => [{ vars: { status: String(status) }, case: {} }];
+const has = (operation: Operation, name: string) => pathParameters(operation).some((p) => p.name === name);
+
+/**
+ * Reads are judged on their success answers; writes need a body or a created resource, so their
+ * answers are judged by hand-written lifecycle rows instead.
+ */
+function successOf(operation: Operation) {
+  return operation.method === 'GET' ? successJson(operation) : undefined;
+}
+
+const SELECTORS: Record<Selector, (operation: Operation, spec: LoadedSpec) => Binding[]> = {
+  'success-json': (operation) => {
+    const success = successOf(operation);
+    return success ? [{ vars: { status: String(success.status) }, case: {} }] : [];
+  },
+  'success-json-optional-fields': (operation) => {
+    const success = successOf(operation);
+    return success && hasOptionalFields(success.schema) ? [{ vars: { status: String(success.status) }, case: {} }] : [];
+  },
+  secured: (operation, spec) => (isBearerSecured(operation, spec) ? once(401) : []),
+  'secured-dataset': (operation, spec) =>
+    isBearerSecured(operation, spec) && has(operation, 'dataset_id') ? once(401) : [],
+  'path-params-404': (operation) =>
+    documents(operation, 404) && pathParameters(operation).length > 0 ? once(404) : [],
+  'each-path-param-404': (operation) =>
+    documents(operation, 404)
+      ? pathParameters(operation).map((p) => ({
+          vars: { status: '404', param: p.name, resource: resourceOf(p) },
+          case: { param: p.name, resource: resourceOf(p) },
+        }))
+      : [],
+  'uuid-path-param-404': (operation) => {
+    const last = pathParameters(operation).filter(isUuid).at(-1);
+    return documents(operation, 404) && last
+      ? [{ vars: { status: '404', param: last.name }, case: { param: last.name } }]
+      : [];
+  },
+  'dataset-403': (operation) => (documents(operation, 403) && has(operation, 'dataset_id') ? once(403) : []),
+};
+
+/** The text with {name} placeholders filled; undefined when one has no value. */
+function fill(text: string, vars: Record<string, string>): string | undefined {
+  let missing = false;
+  const filled = text.replace(/\{(\w+)\}/g, (_, name: string) => {
+    const value = vars[name];
+    if (value === undefined) missing = true;
+    return value ?? '';
+  });
+  return missing ? undefined : filled;
+}
+
+export interface GeneratedRow {
+  id: string;
+  family: string;
+  template: string;
+  level: 'MUST' | 'SHOULD';
+  claim: string;
+  cite: { at: string; quote?: string };
+  tags: string[];
+  case: Record<string, unknown>;
+  depends_on: string[];
+}
+
+/** Every check a family declares, for every operation its selector picks. */
+export function expandFamily(decl: FamilyDecl, spec: LoadedSpec): GeneratedRow[] {
+  const rows: GeneratedRow[] = [];
+  for (const operation of spec.operations.values()) {
+    for (const binding of SELECTORS[decl.applies](operation, spec)) {
+      const code = documentedCodes(operation, Number(binding.vars.status))[0];
+      const vars: Record<string, string> = {
+        ...binding.vars,
+        operation: operation.operationId,
+        summary: operation.definition.summary ?? operation.operationId,
+        ...(code ? { code } : {}),
+      };
+      const need = (text: string, what: string) => {
+        const value = fill(text, vars);
+        if (value === undefined)
+          throw new Error(`family ${decl.family}/${decl.case}: ${what} "${text}" has a placeholder without a value`);
+        return value;
+      };
+      const quote = decl.cite.quote === undefined ? undefined : fill(decl.cite.quote, vars);
+      rows.push({
+        id: `${operation.operationId}/${decl.family}/${need(decl.case, 'case')}`,
+        family: decl.family,
+        template: decl.template,
+        level: decl.level,
+        claim: need(decl.claim, 'claim'),
+        cite: { at: need(decl.cite.at, 'cite.at'), ...(quote ? { quote } : {}) },
+        tags: decl.tags,
+        case: { ...decl.values, ...binding.case },
+        depends_on: (decl.depends_on ?? []).map((id) => need(id, 'depends_on')),
+      });
+    }
+  }
+  return rows;
+}

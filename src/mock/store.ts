@@ -1,0 +1,66 @@
+// The mock's state: what the fixtures start it with, what requests change, and reset() to start over.
+import { MOCK_DATASETS, MOCK_DOCUMENTS, type MockDataset, type MockDocument, type MockFile } from './data';
+
+export interface LoggedRequest {
+  method: string;
+  path: string;
+  authorization: boolean;
+  /** Whether a deviation changed this answer: the self-tests hold each deviation to its scope. */
+  deviated: boolean;
+}
+
+export class Store {
+  readonly datasets = new Map<string, MockDataset>();
+  readonly documents = new Map<string, MockDocument>();
+  readonly files = new Map<string, MockFile>();
+  /** Nonces of signed URLs already served, for single-use-urls. */
+  readonly usedNonces = new Set<string>();
+  /** Requests already refused once, for busy-once. */
+  readonly busyOnce = new Set<string>();
+  /** The last URL issued on each client connection (by remote port), for same-url-twice. */
+  readonly lastUrlByConnection = new Map<number | undefined, string>();
+  readonly requests: LoggedRequest[] = [];
+  /** Every signed URL handed out, so tests can look for its signature where it must not be. */
+  readonly issuedUrls: string[] = [];
+
+  constructor(private readonly now: () => number) {
+    this.reset();
+  }
+
+  /** Back to the fixtures, with nothing remembered; the logs are emptied in place, so held references see it. */
+  reset(): void {
+    this.datasets.clear();
+    this.documents.clear();
+    this.files.clear();
+    this.usedNonces.clear();
+    this.busyOnce.clear();
+    this.lastUrlByConnection.clear();
+    this.requests.length = 0;
+    this.issuedUrls.length = 0;
+    // Copies, so that nothing a request does reaches the fixtures; files are never changed, only replaced.
+    for (const dataset of MOCK_DATASETS) {
+      this.datasets.set(dataset.id, { ...dataset, fields: structuredClone(dataset.fields) });
+    }
+    for (const doc of MOCK_DOCUMENTS) this.add({ ...doc, fields: structuredClone(doc.fields) });
+  }
+
+  add(doc: MockDocument): void {
+    this.documents.set(doc.id, doc);
+    if (doc.file) this.files.set(doc.file.id, doc.file);
+  }
+
+  documentsOf(datasetId: string): MockDocument[] {
+    return [...this.documents.values()].filter((doc) => doc.datasetId === datasetId);
+  }
+
+  /** A copy of a document's fields as served now: an upload's indexing status moves on with time. */
+  current(doc: MockDocument): Record<string, unknown> {
+    if (doc.indexedAt === undefined) return { ...doc.fields };
+    const done = this.now() >= doc.indexedAt;
+    return {
+      ...doc.fields,
+      indexing_status: done ? 'completed' : 'indexing',
+      display_status: done ? 'available' : 'indexing',
+    };
+  }
+}

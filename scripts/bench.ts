@@ -150,7 +150,7 @@ function runSuite(run: number, tmp: string, extra: Record<string, string> = {}):
   });
 }
 
-async function benchSuite(): Promise<ConformanceReport> {
+async function benchSuite(): Promise<{ report: ConformanceReport; medianWallMs: number }> {
   console.log(`\n2. Suite against the embedded mock (${SUITE_RUNS} runs)`);
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'conformance-bench-'));
   try {
@@ -173,7 +173,7 @@ async function benchSuite(): Promise<ConformanceReport> {
     for (const [label, figure] of rows) console.log(`   ${label.padEnd(74)} ${spread(runs.map(figure))}`);
     const failed = runs.filter((r) => r.exitCode !== 0);
     if (failed.length > 0) console.log(`   note: ${failed.length} of ${runs.length} runs exited non-zero`);
-    return last;
+    return { report: last, medianWallMs: median(runs.map((r) => r.wallMs)) };
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
@@ -270,11 +270,38 @@ async function benchLive(): Promise<void> {
   }
 }
 
+/**
+ * The project's own tests (`npm test`: the lint, units, child-process runs and the suite against
+ * every broken mock), once, beside one suite run: the figure the architecture is held to.
+ */
+async function benchSelfTests(suiteWallMs: number): Promise<void> {
+  console.log('\n5. npm test (lint, units, child-process runs, one suite project per mock deviation), once');
+  const started = performance.now();
+  const code = await new Promise<number | null>((resolve, reject) => {
+    const child = spawn('npm', ['test', '--silent'], {
+      cwd: PROJECT_ROOT,
+      env: childEnv(path.join(os.tmpdir(), 'conformance-bench-selftest')),
+      stdio: ['ignore', 'ignore', 'ignore'],
+    });
+    child.once('error', reject);
+    child.once('close', resolve);
+  });
+  const wallMs = performance.now() - started;
+  const summary = path.join(PROJECT_ROOT, 'test-results', 'selftest.json');
+  const stats = existsSync(summary)
+    ? (JSON.parse(readFileSync(summary, 'utf8')) as { stats: Record<string, number> }).stats
+    : {};
+  console.log(`   npm test: ${ms(wallMs)} (exit ${code}; ${JSON.stringify(stats)})`);
+  console.log(`   one npm run conformance (median above): ${ms(suiteWallMs)}`);
+  console.log(`   npm test / one suite run: ${(wallMs / suiteWallMs).toFixed(1)}×`);
+}
+
 async function main(): Promise<void> {
   await benchSpecs();
-  const report = await benchSuite();
+  const { report, medianWallMs } = await benchSuite();
   await benchMock(report);
   await benchLive();
+  await benchSelfTests(medianWallMs);
 }
 
 main().catch((error: unknown) => {

@@ -8,7 +8,7 @@ export default defineConfig<unknown, SuiteOptions>({
   outputDir: '../test-results/selftest',
   fullyParallel: true,
   // More workers than cores: much of a suite project is waiting (signed-URL expiry, timeouts).
-  workers: 5,
+  workers: 6,
   retries: 0,
   timeout: 120_000,
   // Thousands of suite checks: a dot each, failures in full; the summary feeds .ci/run's last line.

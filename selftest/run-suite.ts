@@ -17,11 +17,15 @@ export interface SuiteRun {
 
 const PLAYWRIGHT_CLI = path.join(PROJECT_ROOT, 'node_modules', '@playwright', 'test', 'cli.js');
 
-/** The environment of a clean shell: none of this runner's Playwright or suite settings leak in. */
+/**
+ * The environment of a clean shell: none of this runner's Playwright or suite settings leak in.
+ * The resolved spec and catalog do: they are keyed by what they were made from, so a run whose
+ * spec or catalog differs makes its own.
+ */
 export function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [name, value] of Object.entries(process.env)) {
-    if (/^(PW_|PLAYWRIGHT_|TEST_|DIFY_|CONFORMANCE_)/.test(name)) continue;
+    if (/^(PW_|PLAYWRIGHT_|TEST_|DIFY_|CONFORMANCE_)(?!RESOLVED_)/.test(name)) continue;
     env[name] = value;
   }
   return { ...env, FORCE_COLOR: '0', CI: '1', CONFORMANCE_ENV_FILE: 'none', ...extra };

@@ -28,7 +28,9 @@ export function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
     if (/^(PW_|PLAYWRIGHT_|TEST_|DIFY_|CONFORMANCE_)(?!RESOLVED_)/.test(name)) continue;
     env[name] = value;
   }
-  return { ...env, FORCE_COLOR: '0', CI: '1', CONFORMANCE_ENV_FILE: 'none', ...extra };
+  // One worker: these runs are about the process, and a second worker's start-up costs CPU the
+  // self-tests running beside them need.
+  return { ...env, FORCE_COLOR: '0', CI: '1', CONFORMANCE_ENV_FILE: 'none', CONFORMANCE_WORKERS: '1', ...extra };
 }
 
 /** @param control gets the child process, e.g. to interrupt it mid-run. */

@@ -15,7 +15,7 @@ import { PROJECT_ROOT } from './paths';
 import { type LoadedSpec, loadSpecSync } from './spec';
 import { createAjv, describeErrors } from './validation';
 
-export const TESTS_DIR = path.join(PROJECT_ROOT, 'tests');
+const TESTS_DIR = path.join(PROJECT_ROOT, 'tests');
 const ROWS_SUFFIX = '.checks.yaml';
 
 export type FieldRule = 'all' | { exactly: string[] } | { allExcept: string[] };

@@ -4,7 +4,7 @@ export function escapeToken(token: string): string {
   return token.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
-export function unescapeToken(token: string): string {
+function unescapeToken(token: string): string {
   return token.replace(/~1/g, '/').replace(/~0/g, '~');
 }
 
@@ -12,10 +12,6 @@ export function unescapeToken(token: string): string {
 export function tokensOf(pointer: string): string[] {
   const bare = pointer.replace(/^#/, '');
   return bare === '' ? [] : bare.replace(/^\//, '').split('/').map(unescapeToken);
-}
-
-export function pointerOf(tokens: readonly string[]): string {
-  return tokens.map((token) => `/${escapeToken(token)}`).join('');
 }
 
 /** The value a pointer leads to inside a document; undefined when it leads nowhere. */

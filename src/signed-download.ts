@@ -40,7 +40,7 @@ export function signedUrlFor(args: CheckArgs, documentId?: string) {
 }
 
 /** The URL fetched as its holder would (no key, no cookies); a 2xx with bytes is its claim. */
-export async function fetchServed(args: CheckArgs, url: string): Promise<HttpResponse> {
+async function fetchServed(args: CheckArgs, url: string): Promise<HttpResponse> {
   const file = await args.anonymous.get(url);
   expectServed(file);
   return file;

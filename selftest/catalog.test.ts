@@ -86,10 +86,7 @@ test('a row replaces the generated check of its operation, and dependencies on i
 
 test('unknown ids in the generated error family use the resource the parameter names', () => {
   const { checks } = loadCatalog(DEFAULT_SPEC);
-  expect(checks.get('getDocumentIndexingStatus/errors/unknown-batch')?.case).toEqual({
-    param: 'batch',
-    resource: 'batch',
-  });
+  expect(checks.get('getDocumentIndexingStatus/errors/unknown-batch')?.case).toEqual({ param: 'batch' });
   expect(checks.get('getDocumentDetail/errors/non-uuid-id')?.case).toEqual({ param: 'document_id' });
   expect(checks.get('getDocumentDetail/auth/missing-header')?.cite).toEqual({
     at: 'responses/401/description',

@@ -4,6 +4,13 @@ import path from 'node:path';
 import { defineConfig } from '@playwright/test';
 import { type SuiteOptions, suiteProjects } from './projects';
 
+// The self-tests set every setting they test; the developer's shell and .env must not reach them
+// (the resolved spec and catalog this process hands to its workers are kept).
+for (const name of Object.keys(process.env)) {
+  if (/^(DIFY_|CONFORMANCE_)(?!RESOLVED_)/.test(name)) delete process.env[name];
+}
+process.env.CONFORMANCE_ENV_FILE = 'none';
+
 export default defineConfig<unknown, SuiteOptions>({
   outputDir: '../test-results/selftest',
   fullyParallel: true,

@@ -52,6 +52,7 @@ function checksSeeing(operations: string[]): string[] {
 
 function project(name: string, env: Record<string, string>, selfTest: SelfTestExpectation): SuiteProject {
   const scope = selfTest.operations ? checksSeeing(selfTest.operations) : undefined;
+  if (scope?.length === 0) throw new Error(`${name}: no check can see this deviation; name its root checks`);
   return {
     name,
     testDir: '../tests',

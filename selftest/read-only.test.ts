@@ -1,6 +1,5 @@
 // Read-only by default: the HTTP clients themselves refuse anything but GET without the opt-in,
 // and the cleanup deletes only documents named the way the suite names its own.
-import { setTimeout as sleep } from 'node:timers/promises';
 import { expect, request, test } from '@playwright/test';
 import { deleteDocuments } from '../src/documents';
 import { ApiClient, type Exchange, HttpClient, RateLimiter, WriteRefused } from '../src/http';
@@ -55,7 +54,6 @@ test('the cleanup deletes only documents the suite named, never a user document 
     for (const name of ['dkc-20261123120000-a1b2c3-fixture.txt', 'dkc-notes.txt', 'report-dkc-2024.pdf']) {
       expect((await upload(name)).status).toBe(200);
     }
-    await sleep(400);
     expect(await deleteDocuments(api, MOCK_IDS.datasetId, 'dkc-', 10_000)).toEqual([
       'dkc-20261123120000-a1b2c3-fixture.txt',
     ]);

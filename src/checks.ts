@@ -5,7 +5,7 @@ import type { TestInfo } from '@playwright/test';
 import { type Catalog, type CheckDef, citationPointer, citationText, loadCatalog } from './catalog';
 import { specPathOf } from './config';
 import type { Kit, SelfTestExpectation, test } from './fixtures';
-import { TransportError } from './http';
+import { TransportError, WriteRefused } from './http';
 import type { LoadedSpec } from './spec';
 import { GENERIC_TEMPLATES } from './templates';
 import { Blocked, CheckSkipped, ContractViolation, restate } from './violation';
@@ -48,6 +48,8 @@ async function outcomeOf(args: CheckArgs, template: Template): Promise<Outcome> 
   } catch (error) {
     if (error instanceof Blocked) return { kind: 'blocked', by: error.by, detail: redactor.text(error.detail) };
     if (error instanceof CheckSkipped) return { kind: 'skipped', reason: error.message };
+    // The client refuses writes to a live target without the opt-in: nothing was sent.
+    if (error instanceof WriteRefused) return { kind: 'skipped', reason: error.message };
     if (error instanceof TransportError) {
       const message = redactor.text(`${transportMessage(def, error)}\n${contract}`);
       return { kind: 'failed', message, error };
@@ -59,7 +61,7 @@ async function outcomeOf(args: CheckArgs, template: Template): Promise<Outcome> 
   }
 }
 
-/** A check's dependencies and theirs: a precondition may be any of them (it blocks with the innermost). */
+/** A check's dependencies and theirs: a precondition may be any of them (a dependency's own preconditions nest). */
 function dependencies(def: CheckDef, catalog: Catalog): Set<string> {
   const found = new Set<string>();
   const visit = (id: string) => {
@@ -83,7 +85,7 @@ function givenFor(def: CheckDef, catalog: Catalog, kit: Kit): CheckArgs['given']
     try {
       return await work();
     } catch (error) {
-      if (error instanceof Blocked || error instanceof CheckSkipped) throw error;
+      if (error instanceof Blocked || error instanceof CheckSkipped || error instanceof WriteRefused) throw error;
       if (error instanceof ContractViolation) throw new Blocked(id, error.message);
       if (error instanceof TransportError)
         throw new Blocked(id, kit.redactor.text(`${error.reason}\nrequest:  ${error.request}`));

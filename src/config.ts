@@ -188,10 +188,9 @@ function expectations(env: Env, specPath: string): Pick<Settings, 'expectations'
   if (value === undefined) return { expectations: new Map() };
   const file = path.resolve(value);
   try {
-    return {
-      expectations: loadExpectations(file, new Set(loadCatalog(specPath).checks.keys())),
-      expectationsFile: file,
-    };
+    const { checks, replacedBy } = loadCatalog(specPath);
+    const checkOf = (id: string) => (checks.has(id) ? id : replacedBy.get(id));
+    return { expectations: loadExpectations(file, checkOf), expectationsFile: file };
   } catch (error) {
     throw new ConfigError((error as Error).message);
   }

@@ -115,7 +115,8 @@ export async function deleteWhenIndexed(
   for (;;) {
     const answer = await api.call('deleteDocument', { dataset_id: datasetId, document_id: documentId });
     if (answer.status < 300 || answer.status === 404) return true;
-    if (answer.status !== 400 || Date.now() > deadline) return false;
+    const indexing = answer.status === 400 && answer.text().includes('"document_indexing"');
+    if (!indexing || Date.now() > deadline) return false;
     await sleep(POLL_MS);
   }
 }
@@ -141,9 +142,13 @@ export async function deleteDocuments(
     );
     if (found.length === 0) return deleted;
     for (const doc of found) {
-      if (await deleteWhenIndexed(api, datasetId, doc.id, deadline)) deleted.push(doc.name);
+      if ((await deleteWhenIndexed(api, datasetId, doc.id, deadline)) && !deleted.includes(doc.name)) {
+        deleted.push(doc.name);
+      }
     }
     if (Date.now() > deadline) throw new Error(`could not delete ${found.map((d) => d.name).join(', ')} in time`);
+    // A server may list a document for a moment after deleting it: list again, not at once.
+    await sleep(POLL_MS);
   }
 }
 

@@ -174,15 +174,15 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     const contexts = mockContexts ?? (await newContexts(settings));
     const { api, anonymous } = contexts;
     const { apiKey, allowWrites, requestTimeoutMs: timeoutMs } = settings;
-    const apiClient = new ApiClient(api, {
+    const apiOptions = {
       redactor,
-      evidence,
       limits: { timeoutMs, maxBodyBytes: MAX_API_BODY_BYTES, limiter },
       baseUrl: target.baseUrl,
       apiKey,
       spec,
       allowWrites,
-    });
+    };
+    const apiClient = new ApiClient(api, { ...apiOptions, evidence });
     const created: CreatedDocument[] = [];
     const runId = process.env[RUN_ID_ENV] ?? newRunId();
     const { datasetId } = settings.ids;
@@ -208,18 +208,24 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
       anonymous: new HttpClient(anonymous, { client: 'anonymous', redactor, evidence, limits, allowWrites: false }),
       scratch,
     });
-    // What is still indexing when the deadline passes is left to the global teardown's sweep.
-    const deadline = Date.now() + settings.indexingTimeoutMs;
-    for (const doc of created) await deleteWhenIndexed(apiClient, datasetId, doc.id, deadline);
-    if (!mockContexts) await disposeContexts(contexts);
-    // A self-test judges the outcome itself; thousands of evidence attachments would only cost time.
-    if (evidence.length > 0 && !selfTest) {
-      await testInfo.attach('evidence', {
-        body: redactor.text(JSON.stringify(evidence, null, 2)),
-        contentType: 'application/json',
-      });
+    try {
+      // A self-test judges the outcome itself; thousands of evidence attachments would only cost time.
+      if (evidence.length > 0 && !selfTest) {
+        await testInfo.attach('evidence', {
+          body: redactor.text(JSON.stringify(evidence, null, 2)),
+          contentType: 'application/json',
+        });
+      }
+      // Cleaning up is not part of the check: its requests are no evidence and no coverage. What is
+      // still indexing when the deadline passes is left to the global teardown's sweep.
+      const cleaner = new ApiClient(api, { ...apiOptions, evidence: [] });
+      const deadline = Date.now() + settings.indexingTimeoutMs;
+      for (const doc of created) await deleteWhenIndexed(cleaner, datasetId, doc.id, deadline);
+    } finally {
+      if (!mockContexts) await disposeContexts(contexts);
+      // A worker's own mock starts every check from its fixtures (a run's shared mock serves
+      // parallel workers, so it is never reset).
+      mock?.reset();
     }
-    // A worker's own mock starts every check from its fixtures.
-    mock?.reset();
   },
 });

@@ -16,6 +16,7 @@ import {
 } from './documents';
 import { cause } from './http';
 import { startMock } from './mock/server';
+import { ContractViolation } from './violation';
 
 /** One key-less GET of the API base: any HTTP answer will do; no answer stops the run in one line. */
 async function preflight(settings: Settings, baseUrl: string): Promise<void> {
@@ -71,9 +72,10 @@ async function uploadFixture(
   } catch (error) {
     // Deletes a fixture that was created but never finished indexing, before the run stops.
     await cleanup();
-    exitWithProblem(
-      `could not create the fixture document in DIFY_DATASET_ID: ${(error as Error).message.split('\n')[0]}`,
-    );
+    // A contract violation says what was expected, then what came back: keep both on the one line.
+    const [first, second] = (error as Error).message.split('\n');
+    const reason = error instanceof ContractViolation ? `${first}; ${second?.trim()}` : first;
+    exitWithProblem(`could not create the fixture document in DIFY_DATASET_ID: ${reason}`);
   } finally {
     await dispose();
   }

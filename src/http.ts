@@ -165,7 +165,9 @@ export class HttpClient {
     const method = options.method ?? 'GET';
     if (method !== 'GET' && !this.options.allowWrites) {
       const target = this.redactor.url(url);
-      throw new WriteRefused(`refusing ${method} ${target}: the target is read-only unless CONFORMANCE_ALLOW_WRITES=1`);
+      throw new WriteRefused(
+        `writes are off: the suite sends ${method} ${target} only with CONFORMANCE_ALLOW_WRITES=1`,
+      );
     }
     const retries = method === 'GET' ? MAX_RETRIES : 0;
     for (let attempt = 0; ; attempt += 1) {

@@ -29,7 +29,8 @@ export interface PathValues {
 
 /**
  * Known values where the settings have them, `overrides` first; the rest name nothing (a check
- * that needs them real skips, naming `missing`).
+ * that needs them real skips, naming `missing`). A write names no real resource but the knowledge
+ * base: a server that ignored the credentials or the ids must still change nothing of the team's.
  */
 export function pathValues(
   operation: Operation,
@@ -38,8 +39,10 @@ export function pathValues(
 ): PathValues {
   const values: Record<string, string> = {};
   const missing: string[] = [];
+  const write = operation.method !== 'GET';
   for (const parameter of pathParameters(operation)) {
-    const value = overrides[parameter.name] ?? knownValue(settings, parameter.name);
+    const known = write && parameter.name !== 'dataset_id' ? undefined : knownValue(settings, parameter.name);
+    const value = overrides[parameter.name] ?? known;
     if (value === undefined) missing.push(parameter.name);
     values[parameter.name] = value ?? unknownValue(parameter);
   }

@@ -8,6 +8,7 @@ import { claim, show } from './violation';
 export const ISSUE = {
   schema: 'downloadDocument/response/schema',
   fields: 'downloadDocument/response/fields',
+  noKey: 'downloadDocument/signed-url/no-api-key',
   absolute: 'downloadDocument/signed-url/absolute',
   resolves: 'downloadDocument/signed-url/resolves-anonymously',
 } as const;
@@ -24,6 +25,8 @@ export async function issueSignedUrl(
     claim(url !== undefined, () => ({ expected: 'a url', actual: 'none', pointer: '/url', request: response.summary })),
   );
   if (typeof url === 'string') args.redactor.addSignedUrl(url);
+  // Fetched anonymously, wherever it points: a URL carrying the key would take it off DIFY_BASE_URL.
+  await args.given(ISSUE.noKey, async () => expectNoApiKey(args, String(url), response));
   const absolute = typeof url === 'string' && URL.canParse(url) && /^https?:$/.test(new URL(url).protocol);
   claim(absolute && typeof url === 'string', () => ({
     expected: 'url, an absolute http(s) URL',
@@ -32,6 +35,17 @@ export async function issueSignedUrl(
     request: response.summary,
   }));
   return { url, response };
+}
+
+/** The no-api-key claim: the key belongs in the Authorization header only. */
+export function expectNoApiKey(args: CheckArgs, url: string, response: HttpResponse): void {
+  const key = args.settings.apiKey;
+  claim(![key, encodeURIComponent(key)].some((form) => url.includes(form)), () => ({
+    expected: 'a URL without the API key (the key belongs in the Authorization header only)',
+    actual: 'the API key appears in the URL (shown redacted)',
+    pointer: '/url',
+    request: response.summary,
+  }));
 }
 
 /** A URL issued for a precondition: blocked by signed-url/absolute when it is not one. */

@@ -149,7 +149,15 @@ process.stdin.on('data', (chunk) => { input += chunk; });
 process.stdin.on('end', () => {
   const { absolute, source } = JSON.parse(input);
   SwaggerParser.validate(absolute, source, { resolve: { http: false } }).then(
-    (document) => process.stdout.write(JSON.stringify({ document })),
+    (document) => {
+      let text;
+      try {
+        text = JSON.stringify({ document });
+      } catch {
+        text = JSON.stringify({ error: 'a $ref refers to itself (a recursive schema), which this suite cannot hand to its workers' });
+      }
+      process.stdout.write(text);
+    },
     (error) => process.stdout.write(JSON.stringify({ error: String(error && error.message || error) })),
   );
 });`;

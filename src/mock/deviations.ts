@@ -27,8 +27,6 @@ export interface Deviation {
   cause?: string;
   /** Suite settings the deviation is tested with, e.g. a short request timeout. */
   settings?: Record<string, string>;
-  /** The suite must have retried (and reported it) yet passed. */
-  retried?: boolean;
 }
 
 const parts = [

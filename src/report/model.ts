@@ -169,25 +169,31 @@ export function fieldsSeen(test: TestCase, result: TestResult): [string, string[
 }
 
 /**
- * One cause, one failure, across checks too: each failure lists what it blocked; a check blocked
- * by a precondition that passed on its own is a finding (the server answered inconsistently).
+ * One cause, one failure, across checks too: a blocked check names a failure that this run
+ * reports, and that failure lists what it blocked. A precondition that failed where its own check
+ * did not fail (it passed, was skipped, or was not selected to run) is itself a failure here, or
+ * a run of a few checks could hide a broken server behind "blocked".
  */
 export function linkBlocked(results: CheckResult[]): void {
   const byId = new Map(results.map((r) => [r.check, r]));
   for (const result of results) {
     if (result.outcome !== 'blocked' || !result.blockedBy) continue;
     const cause = byId.get(result.blockedBy);
-    if (
-      cause &&
-      (cause.outcome === 'passed' || cause.outcome === 'warning' || cause.outcome === 'unexpectedly-passing')
-    ) {
-      result.outcome = 'failed';
-      result.detail =
-        `${result.check} (MUST)\nexpected: its precondition, the claim of ${result.blockedBy}, to hold as it did in that check\n` +
-        `actual:   here it did not (the server answered inconsistently): ${result.detail}`;
+    if (cause?.outcome === 'failed' || cause?.outcome === 'known-deviation') {
+      cause.blocks = [...(cause.blocks ?? []), result.check];
       continue;
     }
-    if (cause) cause.blocks = [...(cause.blocks ?? []), result.check];
+    const why = !cause
+      ? 'which this run did not run'
+      : cause.outcome === 'skipped'
+        ? 'which was skipped'
+        : 'which held in its own check (the server answered inconsistently)';
+    // A precondition is another check's MUST claim, whatever this check's own level.
+    result.detail =
+      `${result.check} (MUST)\nexpected: its precondition, the claim of ${result.blockedBy}, ${why}\n` +
+      `actual:   it does not hold here: ${result.detail.replace(/^blocked by [^:]+: /, '')}`;
+    result.outcome = withExpectation('failed', result.expectation);
+    delete result.blockedBy;
   }
 }
 
@@ -232,7 +238,7 @@ export function statusCoverage(
         (r) =>
           r.operationId === operationId &&
           (r.outcome === 'skipped' || r.outcome === 'blocked') &&
-          String(catalog.get(r.check)?.case.status ?? '') === status,
+          String(catalog.get(r.check)?.status ?? catalog.get(r.check)?.case.status ?? '') === status,
       );
       const reason =
         skipped.length > 0

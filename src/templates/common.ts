@@ -15,13 +15,6 @@ export function caseOf<T>({ def }: CheckArgs): Partial<T> {
   return def.case as Partial<T>;
 }
 
-/** A write is sent only where writes are allowed: on the embedded mock, or live with the opt-in. */
-export function requireWritesFor(args: CheckArgs): void {
-  if (operationOf(args).method !== 'GET' && !args.settings.allowWrites) {
-    skipCheck(`${operationOf(args).method} is a write: CONFORMANCE_ALLOW_WRITES=1 lets the suite send it`);
-  }
-}
-
 export interface Call {
   /** Path values to use instead of the known ones. */
   path?: Record<string, string>;

@@ -7,7 +7,7 @@ import { documentedCodes, pathParameters } from '../contract';
 import type { HttpResponse } from '../http';
 import { unknownValue } from '../params';
 import { claim, show, skipCheck } from '../violation';
-import { callOperation, caseOf, operationOf, requireWritesFor } from './common';
+import { callOperation, caseOf, operationOf } from './common';
 
 function expectDocumentedError(args: CheckArgs, response: HttpResponse, status: number, code?: string) {
   const operation = operationOf(args);
@@ -27,7 +27,6 @@ function parameterOf(args: CheckArgs, name: string) {
 }
 
 const unknownId: Template = async (args) => {
-  requireWritesFor(args);
   const { param = '' } = caseOf<{ param: string }>(args);
   const response = await callOperation(args, { path: { [param]: unknownValue(parameterOf(args, param)) } });
   expectDocumentedError(args, response, 404);
@@ -35,7 +34,6 @@ const unknownId: Template = async (args) => {
 
 // Dify routes only UUIDs: the answer may be the web framework's HTML page, so no error schema here.
 const nonUuidId: Template = async (args) => {
-  requireWritesFor(args);
   const { param = '' } = caseOf<{ param: string }>(args);
   const response = await callOperation(args, { path: { [param]: 'not-a-uuid' } });
   args.testInfo.annotations.push({
@@ -46,7 +44,6 @@ const nonUuidId: Template = async (args) => {
 };
 
 const apiDisabledDataset: Template = async (args) => {
-  requireWritesFor(args);
   const disabled = args.settings.ids.apiDisabledDatasetId;
   if (!disabled) skipCheck('DIFY_API_DISABLED_DATASET_ID is not set');
   const response = await callOperation(args, { path: { dataset_id: disabled, document_id: randomUUID() } });
@@ -108,7 +105,6 @@ const LEAKS: [string, RegExp][] = [
 
 /** Provokes the operation's errors (each path value unknown in turn, then no key) and reads their bodies. */
 const noLeaks: Template = async (args) => {
-  requireWritesFor(args);
   const calls = pathParameters(operationOf(args)).map((p) => ({ path: { [p.name]: unknownValue(p) } }));
   for (const call of [...calls, { authorization: null }]) {
     const response = await callOperation(args, call);

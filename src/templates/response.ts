@@ -7,7 +7,7 @@ import { fieldScopes, propertiesOf, successJson } from '../contract';
 import type { HttpResponse } from '../http';
 import { knownValue } from '../params';
 import { claim, claimShould, show } from '../violation';
-import { type Call, callOperation, caseOf, operationOf } from './common';
+import { type Call, callOperation, caseOf } from './common';
 
 interface SuccessCase {
   status: number;
@@ -18,7 +18,8 @@ interface SuccessCase {
 }
 
 function success(args: CheckArgs, operationId = args.def.operation) {
-  const operation = args.spec.operations.get(operationId) ?? operationOf(args);
+  const operation = args.spec.operations.get(operationId);
+  if (!operation) throw new Error(`${args.def.id}: the spec has no operation ${operationId}`);
   const documented = successJson(operation);
   const status =
     (operationId === args.def.operation ? caseOf<SuccessCase>(args).status : undefined) ?? documented?.status ?? 200;
@@ -56,10 +57,11 @@ export function noteFieldsSeen(args: CheckArgs, operationId: string, body: Recor
 
 const rowCall = (args: CheckArgs): Call => ({ query: caseOf<SuccessCase>(args).query });
 
-/** For checks of an answer's content: the answer its schema check judges, or blocked by that check. */
+/** For checks of an answer's content: the answer its schema check (the dependency of the same operation) judges. */
 function judgedAnswer(args: CheckArgs): Promise<Answer> {
-  const schemaCheck = args.def.dependsOn[0];
-  if (!schemaCheck) throw new Error(`${args.def.id} names no response-schema check in depends_on`);
+  const schemaCheck = args.def.dependsOn.find((id) => args.catalog.checks.get(id)?.operation === args.def.operation);
+  if (!schemaCheck)
+    throw new Error(`${args.def.id} depends on no check of ${args.def.operation} that judges its answer`);
   return args.given(schemaCheck, () => documentedAnswer(args, args.def.operation, rowCall(args)));
 }
 

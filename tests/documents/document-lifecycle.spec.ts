@@ -7,16 +7,10 @@ import { type CreatedDocument, waitIndexed } from '../../src/documents';
 import { test } from '../../src/fixtures';
 import { servedFileFor, signedUrlFor } from '../../src/signed-download';
 import { noteFieldsSeen } from '../../src/templates/response';
-import { claim, show, skipCheck } from '../../src/violation';
+import { claim, show } from '../../src/violation';
 
 const CREATE = 'createDocumentFromFile/response/schema';
 const INDEXING = 'getDocumentIndexingStatus/response/schema';
-
-function requireWrites({ settings }: CheckArgs): void {
-  if (!settings.allowWrites) {
-    skipCheck('writes are off: CONFORMANCE_ALLOW_WRITES=1 lets the suite create (and delete) a document');
-  }
-}
 
 /** A document of the suite's own, indexed: blocked by the create or indexing checks when it cannot be had. */
 async function indexedDocument(args: CheckArgs, purpose: string): Promise<CreatedDocument> {
@@ -28,7 +22,6 @@ async function indexedDocument(args: CheckArgs, purpose: string): Promise<Create
 
 const templates: Record<string, Template> = {
   'create-document': async (args) => {
-    requireWrites(args);
     const created = await args.scratch.upload('create-check');
     const { response } = created;
     const body = expectJson(response);
@@ -44,7 +37,6 @@ const templates: Record<string, Template> = {
   },
 
   'create-without-file': async (args) => {
-    requireWrites(args);
     const response = await args.api.call(
       'createDocumentFromFile',
       { dataset_id: args.settings.ids.datasetId },
@@ -54,7 +46,6 @@ const templates: Record<string, Template> = {
   },
 
   'indexing-status': async (args) => {
-    requireWrites(args);
     const created = await args.given(CREATE, () => args.scratch.upload('indexing-check'));
     const schema = args.validators.responseSchema('getDocumentIndexingStatus', 200);
     await waitIndexed(
@@ -67,7 +58,6 @@ const templates: Record<string, Template> = {
   },
 
   'uploaded-bytes': async (args) => {
-    requireWrites(args);
     const created = await indexedDocument(args, 'download-check');
     const { url } = await signedUrlFor(args, created.id);
     const file = await servedFileFor(args, url);
@@ -80,7 +70,6 @@ const templates: Record<string, Template> = {
   },
 
   'delete-document': async (args) => {
-    requireWrites(args);
     const created = await indexedDocument(args, 'delete-check');
     const params = { dataset_id: args.settings.ids.datasetId, document_id: created.id };
     expectStatus(await args.api.call('deleteDocument', params), 204);

@@ -75,30 +75,34 @@ const responseSchema: Template = async (args) => {
   await documentedAnswer(args, args.def.operation, rowCall(args));
 };
 
+/** The objects of an answer whose fields the contract documents: the answer, and each item of its lists. */
+function* documentedObjects(body: Record<string, unknown>, schema: unknown) {
+  for (const scope of fieldScopes(schema)) {
+    const { documented } = propertiesOf(scope.schema);
+    const list = body[scope.at.slice(1)];
+    const objects = !scope.list ? [body] : Array.isArray(list) ? list : [];
+    for (const [index, object] of objects.entries()) {
+      if (isObject(object))
+        yield { at: scope.list ? `${scope.at}/${index}` : '', object, documented, item: scope.list };
+    }
+  }
+}
+
 /** Present fields: at the top level as the row's rule says, and every documented field in list items. */
 const responseFields: Template = async (args) => {
   const { response, body } = await judgedAnswer(args);
   const rule = caseOf<SuccessCase>(args).fields ?? 'all';
   const problems: { pointer: string; text: string }[] = [];
-  for (const scope of fieldScopes(success(args).schema)) {
-    const { documented } = propertiesOf(scope.schema);
-    const objects = scope.list
-      ? Array.isArray(body[scope.at.slice(1)])
-        ? (body[scope.at.slice(1)] as unknown[])
-        : []
-      : [body];
-    const expected = scope.list ? documented : expectedFields(rule, documented);
-    for (const [index, object] of objects.entries()) {
-      if (!isObject(object)) continue;
-      const at = scope.list ? `${scope.at}/${index}` : '';
-      const present = Object.keys(object);
-      for (const field of expected.filter((f) => !present.includes(f)))
-        problems.push({ pointer: `${at}/${field}`, text: `missing ${at}/${field}` });
-      // Undocumented extras belong to the drift check, except where the contract lists the fields exactly.
-      const exactly = !scope.list && rule !== 'all' && 'exactly' in rule;
-      for (const field of present.filter((f) => !expected.includes(f) && (documented.includes(f) || exactly))) {
-        problems.push({ pointer: `${at}/${field}`, text: `unexpected ${at}/${field} = ${show(object[field])}` });
-      }
+  for (const { at, object, documented, item } of documentedObjects(body, success(args).schema)) {
+    const expected = item ? documented : expectedFields(rule, documented);
+    const present = Object.keys(object);
+    for (const field of expected.filter((f) => !present.includes(f))) {
+      problems.push({ pointer: `${at}/${field}`, text: `missing ${at}/${field}` });
+    }
+    // Undocumented extras belong to the drift check, except where the contract lists the fields exactly.
+    const exactly = !item && rule !== 'all' && 'exactly' in rule;
+    for (const field of present.filter((f) => !expected.includes(f) && (documented.includes(f) || exactly))) {
+      problems.push({ pointer: `${at}/${field}`, text: `unexpected ${at}/${field} = ${show(object[field])}` });
     }
   }
   claim(problems.length === 0, () => ({
@@ -117,15 +121,9 @@ const responseFields: Template = async (args) => {
 const responseUndocumented: Template = async (args) => {
   const { response, body } = await judgedAnswer(args);
   const extra: string[] = [];
-  for (const scope of fieldScopes(success(args).schema)) {
-    const { documented } = propertiesOf(scope.schema);
-    const objects = scope.list ? ((body[scope.at.slice(1)] as unknown[] | undefined) ?? []) : [body];
-    for (const [index, object] of (Array.isArray(objects) ? objects : []).entries()) {
-      if (!isObject(object)) continue;
-      const at = scope.list ? `${scope.at}/${index}` : '';
-      for (const field of Object.keys(object).filter((f) => !documented.includes(f))) {
-        extra.push(`${at}/${field} = ${show(object[field])}`);
-      }
+  for (const { at, object, documented } of documentedObjects(body, success(args).schema)) {
+    for (const field of Object.keys(object).filter((f) => !documented.includes(f))) {
+      extra.push(`${at}/${field} = ${show(object[field])}`);
     }
   }
   claimShould(extra.length === 0, () => ({

@@ -119,6 +119,7 @@ export function expandFamily(decl: FamilyDecl, spec: LoadedSpec): GeneratedRow[]
         operation: operation.operationId,
         summary: operation.definition.summary ?? operation.operationId,
         ...(code ? { code } : {}),
+        error: code ?? "with Dify's error body",
       };
       const need = (text: string, what: string) => {
         const value = fill(text, vars);

@@ -30,34 +30,38 @@ export function expand(patterns: readonly string[] = []): string[] {
 export type SuiteOptions = Pick<WorkerFixtures, 'settingsEnv' | 'selfTest'>;
 type SuiteProject = Project<unknown, SuiteOptions>;
 
-/** The operations a deviation changes: those of its root checks, and those it names. */
-function operationsOf(deviation: Deviation): string[] {
-  const roots = [...expand(deviation.fails), ...expand(deviation.warns)];
-  return [...new Set([...roots.map((id) => catalog.checks.get(id)?.operation ?? ''), ...(deviation.operations ?? [])])];
-}
-
 /**
- * The checks that can see a deviation: those of its operations, and those that rely on one of
- * them. Every other check sends nothing the deviation changes (the suite projects hold each check
- * to calling only operations it or its dependencies judge, and each deviation to its operations).
+ * The checks that can see a deviation: its root checks, those it names in `sees` (else every check
+ * of its root checks' operations), and every check that relies on one of them. The conforming
+ * project holds this to what the mock consults.
  */
-function checksSeeing(operations: string[]): string[] {
+function scopeOf(deviation: Deviation): string[] {
+  const roots = [...expand(deviation.fails), ...expand(deviation.warns)];
+  const operations = new Set(roots.map((id) => catalog.checks.get(id)?.operation));
+  const named = deviation.sees
+    ? expand(deviation.sees)
+    : ids.filter((id) => operations.has(catalog.checks.get(id)?.operation));
+  const seeing = new Set([...roots, ...named]);
   const sees = (id: string, trail: string[] = []): boolean => {
     const def = catalog.checks.get(id);
     if (!def || trail.includes(id)) return false;
-    return operations.includes(def.operation) || def.dependsOn.some((next) => sees(next, [...trail, id]));
+    return seeing.has(id) || def.dependsOn.some((next) => sees(next, [...trail, id]));
   };
   return ids.filter((id) => sees(id));
 }
 
-function project(name: string, env: Record<string, string>, selfTest: SelfTestExpectation): SuiteProject {
-  const scope = selfTest.operations ? checksSeeing(selfTest.operations) : undefined;
+/** @param scope the checks it runs (a test's title starts with its check id and a colon); all when not given. */
+function project(
+  name: string,
+  env: Record<string, string>,
+  selfTest: SelfTestExpectation,
+  scope?: string[],
+): SuiteProject {
   if (scope?.length === 0) throw new Error(`${name}: no check can see this deviation; name its root checks`);
   return {
     name,
     testDir: '../tests',
     testMatch: '**/*.spec.ts',
-    // A test's title starts with its check id and a colon.
     ...(scope ? { grep: new RegExp(`(?:^| )(?:${scope.map(literal).join('|')}): `) } : {}),
     // One worker each: a worker's start-up (its mock, spec, validators) is most of a project's cost.
     workers: 1,
@@ -66,7 +70,8 @@ function project(name: string, env: Record<string, string>, selfTest: SelfTestEx
 }
 
 export function suiteProjects(): SuiteProject[] {
-  const projects = [project('conforming', {}, { deviation: 'none', fails: [], warns: [] })];
+  const scopes = Object.fromEntries(Object.entries(DEVIATIONS).map(([name, d]) => [name, scopeOf(d)]));
+  const projects = [project('conforming', {}, { deviation: 'none', fails: [], warns: [], scopes })];
   // Deviations that make checks wait for timeouts take longest: started first, they do not trail.
   const byWait = Object.entries(DEVIATIONS).sort(([, a], [, b]) => Number(!a.settings) - Number(!b.settings));
   for (const [name, deviation] of byWait) {
@@ -75,9 +80,9 @@ export function suiteProjects(): SuiteProject[] {
       fails: expand(deviation.fails),
       warns: expand(deviation.warns),
       cause: deviation.cause,
-      operations: operationsOf(deviation),
     };
-    projects.push(project(`deviation:${name}`, { CONFORMANCE_MOCK_DEVIATIONS: name, ...deviation.settings }, expected));
+    const env = { CONFORMANCE_MOCK_DEVIATIONS: name, ...deviation.settings };
+    projects.push(project(`deviation:${name}`, env, expected, scopes[name]));
   }
   // Under strict, a SHOULD check that does not hold fails like a MUST.
   const drift = DEVIATIONS['undocumented-field'];
@@ -85,12 +90,8 @@ export function suiteProjects(): SuiteProject[] {
     project(
       'strict:undocumented-field',
       { CONFORMANCE_MOCK_DEVIATIONS: 'undocumented-field', CONFORMANCE_STRICT: '1' },
-      {
-        deviation: 'undocumented-field (strict)',
-        fails: expand([...drift.fails, ...(drift.warns ?? [])]),
-        warns: [],
-        operations: operationsOf(drift),
-      },
+      { deviation: 'undocumented-field (strict)', fails: expand([...drift.fails, ...(drift.warns ?? [])]), warns: [] },
+      scopes['undocumented-field'],
     ),
   );
   return projects;

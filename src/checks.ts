@@ -6,7 +6,6 @@ import { type Catalog, type CheckDef, citationPointer, citationText, loadCatalog
 import { specPathOf } from './config';
 import type { Kit, SelfTestExpectation, test } from './fixtures';
 import { TransportError, WriteRefused } from './http';
-import type { LoadedSpec } from './spec';
 import { GENERIC_TEMPLATES } from './templates';
 import { Blocked, CheckSkipped, ContractViolation, restate } from './violation';
 
@@ -94,20 +93,10 @@ function givenFor(def: CheckDef, catalog: Catalog, kit: Kit): CheckArgs['given']
   };
 }
 
-/** The operation a request to the mock was for: by method and path template; a signed file URL is Download Document's. */
-function operationOfRequest(spec: LoadedSpec, method: string, path: string): string {
-  if (path.startsWith('/files/')) return 'downloadDocument';
-  for (const operation of spec.operations.values()) {
-    const template = new RegExp(`^/v1${operation.path.replace(/\{[^}]+\}/g, '[^/]+')}$`);
-    if (operation.method === method && template.test(path)) return operation.operationId;
-  }
-  return `${method} ${path}`;
-}
-
 /**
  * In a self-test project, what the outcome cannot show: the check calls only operations that it
- * or its dependencies judge (so a deviation's scope is known), and the deviation changed only
- * answers of the operations it names (so the checks a project leaves out could not see it).
+ * or its dependencies judge (so its failures can be blocked where they should be), and every
+ * deviation it can see runs it in its own project (so the checks a project leaves out cannot see it).
  */
 function scopeProblems(def: CheckDef, catalog: Catalog, kit: Kit): string[] {
   const expected = kit.selfTest;
@@ -122,12 +111,13 @@ function scopeProblems(def: CheckDef, catalog: Catalog, kit: Kit): string[] {
     .map(
       (op) => `${def.id} calls ${op}, which neither it nor its depends_on judge: name a check of ${op} it relies on`,
     );
-  for (const request of kit.mock?.requests ?? []) {
-    const operation = operationOfRequest(kit.spec, request.method, request.path);
-    if (request.deviated && !expected.operations?.includes(operation)) {
+  // Only in the conforming project is every check run: there, a check whose requests make the mock
+  // consult a deviation must be in that deviation's project, or that project could miss it.
+  for (const name of new Set((kit.mock?.requests ?? []).flatMap((request) => request.consulted))) {
+    if (expected.scopes && !expected.scopes[name]?.includes(def.id)) {
       problems.push(
-        `deviation ${expected.deviation} changed an answer of ${operation} (${request.method} ${request.path}), ` +
-          'which its definition does not name: list a root check of it, or the operation in `operations`',
+        `${def.id} can see deviation ${name} (the mock consults it answering this check), but that deviation's ` +
+          "project does not run it: name it in the deviation's `sees`, or as a root check",
       );
     }
   }

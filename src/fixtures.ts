@@ -23,8 +23,8 @@ export interface SelfTestExpectation {
   warns: string[];
   /** What every failure's detail must say. */
   cause?: string;
-  /** The operations whose answers the deviation may change; none: it changes nothing. */
-  operations?: string[];
+  /** For the conforming project: the checks each deviation's project runs (those that can see it). */
+  scopes?: Record<string, string[]>;
 }
 
 export interface WorkerFixtures {

@@ -34,7 +34,7 @@ export function createMockApp(options: MockOptions): MockApp {
 
   app.use('*', async (c, next) => {
     const authorization = c.req.header('authorization') !== undefined;
-    const entry = { method: c.req.method, path: c.req.path, authorization, deviated: false };
+    const entry = { method: c.req.method, path: c.req.path, authorization, consulted: [] as string[] };
     store.requests.push(entry);
     if (options.latencyMs) await sleep(options.latencyMs);
     await mock.serving(entry, next);

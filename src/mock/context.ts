@@ -29,7 +29,7 @@ export interface MockContext {
   secret: string;
   now(): number;
   issuedUrls: string[];
-  /** Serves a request with its log entry current, so that a deviation it consults marks it deviated. */
+  /** Serves a request with its log entry current, so that the deviations it consults are noted there. */
   serving<T>(entry: LoggedRequest, work: () => Promise<T>): Promise<T>;
 }
 
@@ -42,10 +42,9 @@ export function createContext(options: MockOptions): MockContext {
     options,
     store,
     on: (name) => {
-      const active = deviations.has(name);
       const entry = current.getStore();
-      if (active && entry) entry.deviated = true;
-      return active;
+      if (entry && !entry.consulted.includes(name)) entry.consulted.push(name);
+      return deviations.has(name);
     },
     serving: (entry, work) => current.run(entry, work),
     secret: options.secret ?? randomBytes(32).toString('hex'),

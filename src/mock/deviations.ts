@@ -18,11 +18,13 @@ export interface Deviation {
   /** SHOULD-level checks that warn (patterns allowed). */
   warns?: string[];
   /**
-   * The operations whose answers it changes, when its root checks do not name them all (e.g. a
-   * fault the suite survives). The self-tests run the checks of these operations, and of the
-   * operations of its root checks, and fail when it changes any other answer.
+   * The checks (patterns allowed) that can see it besides its root checks, when fewer than all
+   * checks of their operations can: e.g. only requests with a Basic header reach basic-scheme-400.
+   * Its self-test project runs these, its root checks and every check relying on one of them
+   * (without `sees`: every check of its root checks' operations); the conforming project fails a
+   * check whose requests make the mock consult a deviation whose project leaves it out.
    */
-  operations?: string[];
+  sees?: string[];
   /** What every failure's detail must say: the cause in plain words. */
   cause?: string;
   /** Suite settings the deviation is tested with, e.g. a short request timeout. */

@@ -9,10 +9,12 @@ export const lookupDeviations = {
   'unknown-document-500': {
     description: 'an unknown (or deleted) document crashes with 500',
     fails: ['*/errors/unknown-document'],
+    sees: ['*/errors/no-leaks'],
   },
   'document-404-without-code': {
     description: 'the 404 body for an unknown document has no code',
     fails: ['*/errors/unknown-document'],
+    sees: ['*/errors/no-leaks'],
   },
   'html-error-page': {
     description: "an unknown (or another workspace's) knowledge base gets an HTML error page",
@@ -21,22 +23,27 @@ export const lookupDeviations = {
       'getDocumentDetail/errors/foreign-document',
       'downloadDocument/errors/foreign-document',
     ],
+    sees: ['*/errors/no-leaks'],
   },
   'forbidden-status-mismatch': {
     description: 'the 403 body says status 404',
     fails: ['*/errors/api-disabled-dataset'],
+    sees: [],
   },
   'api-disabled-served': {
     description: 'a knowledge base whose API access is off is served anyway',
     fails: ['*/errors/api-disabled-dataset'],
+    sees: [],
   },
   'foreign-document-served': {
     description: "another workspace's document is served",
     fails: ['getDocumentDetail/errors/foreign-document', 'downloadDocument/errors/foreign-document'],
+    sees: [],
   },
   'non-uuid-500': {
     description: 'an id that is not a UUID crashes with 500',
     fails: ['*/errors/non-uuid-id'],
+    sees: [],
   },
 } satisfies Record<string, Deviation>;
 

@@ -5,8 +5,11 @@ export interface LoggedRequest {
   method: string;
   path: string;
   authorization: boolean;
-  /** Whether a deviation changed this answer: the self-tests hold each deviation to its scope. */
-  deviated: boolean;
+  /**
+   * The deviations consulted while answering, whether on or not: only a check whose requests
+   * consult a deviation can see it, which the self-tests use to run just those checks.
+   */
+  consulted: string[];
 }
 
 export class Store {

@@ -8,7 +8,7 @@ import YAML from 'yaml';
 import rowsSchema from '../schemas/checks.schema.json';
 import familiesSchema from '../schemas/families.schema.json';
 import { operationTag, parameterIndex } from './contract';
-import { expandFamily, type FamilyDecl } from './families';
+import { type Claim, expandFamily, type FamilyDecl } from './families';
 import { handedDown } from './handed-down';
 import { escapeToken, tokensOf } from './json-pointer';
 import { PROJECT_ROOT } from './paths';
@@ -52,15 +52,9 @@ export class CatalogError extends Error {
   override name = 'CatalogError';
 }
 
-interface Row {
+interface Row extends Claim {
   id: string;
-  template: string;
-  level: 'MUST' | 'SHOULD';
-  claim: string;
-  cite: { at: string; quote?: string };
-  tags: string[];
   case?: Record<string, unknown>;
-  depends_on?: string[];
   replaces?: string;
 }
 

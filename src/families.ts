@@ -22,17 +22,21 @@ export type Selector =
   | 'uuid-path-param-404'
   | 'dataset-403';
 
-export interface FamilyDecl {
-  family: string;
-  case: string;
+/** What a hand-written row and a family declaration both state about their checks. */
+export interface Claim {
   template: string;
-  applies: Selector;
   level: 'MUST' | 'SHOULD';
   claim: string;
   cite: { at: string; quote?: string };
   tags: string[];
-  values?: Record<string, unknown>;
   depends_on?: string[];
+}
+
+export interface FamilyDecl extends Claim {
+  family: string;
+  case: string;
+  applies: Selector;
+  values?: Record<string, unknown>;
 }
 
 /** One application of a family to an operation: the placeholders' values and the case's inputs. */

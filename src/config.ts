@@ -28,6 +28,11 @@ export interface TargetIds {
   apiDisabledDatasetId?: string;
   foreignDatasetId?: string;
   foreignDocumentId?: string;
+  /** Ids of the target's chunks, metadata and tags that reads use: pinned, or found by discovery. */
+  segmentId?: string;
+  childChunkId?: string;
+  metadataId?: string;
+  tagId?: string;
   /** SHA-256 (hex) of DIFY_DOCUMENT_ID's original file, when known: the download must match it. */
   documentSha256?: string;
   /** A batch of documents whose indexing status can be read (the mock's; live runs know none yet). */

@@ -45,6 +45,9 @@ interface Binding {
   case: Record<string, unknown>;
 }
 
+/** Path parameters that name a resource: not those with documented values (an action, a model type). */
+const resourceIds = (operation: Operation) =>
+  pathParameters(operation).filter((p) => !(p.schema as { enum?: unknown[] } | undefined)?.enum);
 const once = (status: number): Binding[] => [{ vars: { status: String(status) }, case: {} }];
 const has = (operation: Operation, name: string) => pathParameters(operation).some((p) => p.name === name);
 
@@ -72,7 +75,7 @@ const SELECTORS: Record<Selector, (operation: Operation, spec: LoadedSpec) => Bi
     documents(operation, 404) && pathParameters(operation).length > 0 ? once(404) : [],
   'each-path-param-404': (operation) =>
     documents(operation, 404)
-      ? pathParameters(operation).map((p) => ({
+      ? resourceIds(operation).map((p) => ({
           vars: { status: '404', param: p.name, resource: resourceOf(p) },
           case: { param: p.name },
         }))

@@ -12,8 +12,19 @@ export function knownValue(settings: Settings, name: string): string | undefined
     dataset_id: settings.ids.datasetId,
     document_id: settings.ids.documentId,
     batch: settings.ids.batch,
+    segment_id: settings.ids.segmentId,
+    child_chunk_id: settings.ids.childChunkId,
+    metadata_id: settings.ids.metadataId,
+    tag_id: settings.ids.tagId,
   };
   return ids[name];
+}
+
+/** A parameter that picks from a documented set (e.g. model_type): its default, else its first value. */
+export function enumValue(parameter: OpenAPIV3.ParameterObject): string | undefined {
+  const schema = parameter.schema as OpenAPIV3.SchemaObject | undefined;
+  const chosen = schema?.default ?? schema?.enum?.[0];
+  return chosen === undefined ? undefined : String(chosen);
 }
 
 /** A value of the parameter's shape that no resource has. */
@@ -30,7 +41,8 @@ export interface PathValues {
 /**
  * Known values where the settings have them, `overrides` first; the rest name nothing (a check
  * that needs them real skips, naming `missing`). A write names no real resource but the knowledge
- * base: a server that ignored the credentials or the ids must still change nothing of the team's.
+ * base it acts in (never the one it acts on): a server that ignored the credentials or the ids must
+ * still change nothing of the team's. A parameter with documented values takes its default or first.
  */
 export function pathValues(
   operation: Operation,
@@ -40,8 +52,12 @@ export function pathValues(
   const values: Record<string, string> = {};
   const missing: string[] = [];
   const write = operation.method !== 'GET';
-  for (const parameter of pathParameters(operation)) {
-    const known = write && parameter.name !== 'dataset_id' ? undefined : knownValue(settings, parameter.name);
+  const parameters = pathParameters(operation);
+  // What a write acts on is named at the end of its path: `/datasets/{dataset_id}` changes the knowledge base itself.
+  const target = /\{(\w+)\}$/.exec(operation.path)?.[1];
+  for (const parameter of parameters) {
+    const spared = write && (parameter.name !== 'dataset_id' || parameter.name === target);
+    const known = enumValue(parameter) ?? (spared ? undefined : knownValue(settings, parameter.name));
     const value = overrides[parameter.name] ?? known;
     if (value === undefined) missing.push(parameter.name);
     values[parameter.name] = value ?? unknownValue(parameter);

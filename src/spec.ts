@@ -27,7 +27,7 @@ export interface LoadedSpec {
   sha256: string;
   title: string;
   version: string;
-  /** The validated document with every $ref resolved. */
+  /** The validated document with every $ref resolved, also those into other files. */
   document: OpenAPIV3.Document;
   operations: Map<string, Operation>;
 }
@@ -113,10 +113,11 @@ function invalid(absolute: string, message: string): SpecError {
   return new SpecError(`${absolute}: not a valid OpenAPI 3.0 document (${detail}).`);
 }
 
-function loaded({ absolute, text }: Source, document: OpenAPIV3.Document): LoadedSpec {
+function loaded({ absolute }: Source, document: OpenAPIV3.Document): LoadedSpec {
   return {
     file: absolute,
-    sha256: createHash('sha256').update(text).digest('hex'),
+    // Of the resolved document: a contract split over files changes when any of its files does.
+    sha256: createHash('sha256').update(JSON.stringify(document)).digest('hex'),
     title: document.info.title,
     version: document.info.version,
     document,

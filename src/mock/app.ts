@@ -6,9 +6,16 @@ import { DEVIATION_NAMES } from './deviations';
 import { difyError, WERKZEUG_404 } from './errors';
 import { answerDeviations } from './faults';
 import { nonUuidFallback } from './lookup';
+import { childChunkRoutes } from './routes/child-chunks';
 import { datasetRoutes } from './routes/datasets';
 import { documentRoutes } from './routes/documents';
 import { fileRoutes } from './routes/files';
+import { metadataRoutes } from './routes/metadata';
+import { modelRoutes } from './routes/models';
+import { pipelineRoutes } from './routes/pipeline';
+import { retrievalRoutes } from './routes/retrieval';
+import { segmentRoutes } from './routes/segments';
+import { tagRoutes } from './routes/tags';
 import type { LoggedRequest } from './store';
 
 export type { MockOptions } from './context';
@@ -40,9 +47,19 @@ export function createMockApp(options: MockOptions): MockApp {
     await mock.serving(entry, next);
   });
   app.use('/v1/*', answerDeviations(mock));
+  // Knowledge bases, tags, models, pipeline.
   datasetRoutes(app, mock);
+  tagRoutes(app, mock);
+  modelRoutes(app, mock);
+  pipelineRoutes(app, mock);
+  // Documents and metadata.
   documentRoutes(app, mock);
   fileRoutes(app, mock);
+  metadataRoutes(app, mock);
+  // Chunks, child chunks, retrieval.
+  segmentRoutes(app, mock);
+  childChunkRoutes(app, mock);
+  retrievalRoutes(app, mock);
   app.all('/v1/datasets/*', nonUuidFallback(mock));
   app.notFound((c) => c.html(WERKZEUG_404, 404));
   app.onError((error, c) => difyError(c, 500, 'internal_server_error', `The mock failed: ${error.message}`));

@@ -17,6 +17,13 @@ export const MOCK_IDS = {
   foreignDocumentId: '5e4d3c2b-1a0f-4e9d-8c7b-6a5f4e3d2c1b',
   /** The batch the guide document was created in; its indexing is long completed. */
   batch: '20250306120000000001',
+  /** A segment (parent chunk) of the guide document, and one of its child chunks. */
+  segmentId: '4a5b6c7d-8e9f-4a0b-9c1d-2e3f4a5b6c7d',
+  childChunkId: '5b6c7d8e-9f0a-4b1c-8d2e-3f4a5b6c7d8e',
+  /** The main knowledge base's `author` metadata field. */
+  metadataId: '0e1d2c3b-4a59-4687-9a8b-7c6d5e4f3a2b',
+  /** A workspace tag bound to the main knowledge base. */
+  tagId: '6c7d8e9f-0a1b-4c2d-9e3f-4a5b6c7d8e9f',
 } as const;
 
 /** A document id in the API-disabled knowledge base. */
@@ -56,7 +63,7 @@ const PROCESS_RULE_ID = 'e1f2a3b4-c5d6-7890-ef12-345678901234';
 
 /** The metadata fields the main knowledge base defines; the guide document fills them in. */
 const METADATA_FIELDS = [
-  { id: '0e1d2c3b-4a59-4687-9a8b-7c6d5e4f3a2b', name: 'author', type: 'string' },
+  { id: MOCK_IDS.metadataId, name: 'author', type: 'string' },
   { id: '1f2e3d4c-5b6a-4798-8a9b-0c1d2e3f4a5b', name: 'department', type: 'string' },
 ];
 
@@ -70,6 +77,7 @@ function knowledgeBase(
   apiEnabled: boolean,
   name: string,
   docMetadata: Record<string, unknown>[] = [],
+  docForm = 'text_model',
 ): MockDataset {
   const fields = {
     id,
@@ -100,7 +108,7 @@ function knowledgeBase(
     },
     summary_index_setting: null,
     tags: [],
-    doc_form: 'text_model',
+    doc_form: docForm,
     external_knowledge_info: null,
     external_retrieval_model: null,
     doc_metadata: docMetadata,
@@ -117,7 +125,8 @@ function knowledgeBase(
 }
 
 export const MOCK_DATASETS: readonly MockDataset[] = [
-  knowledgeBase(MOCK_IDS.datasetId, TENANT_A, true, 'Conformance fixtures', METADATA_FIELDS),
+  // Parent-child, so that its documents' segments have child chunks to read.
+  knowledgeBase(MOCK_IDS.datasetId, TENANT_A, true, 'Conformance fixtures', METADATA_FIELDS, 'hierarchical_model'),
   knowledgeBase(MOCK_IDS.apiDisabledDatasetId, TENANT_A, false, 'API off'),
   knowledgeBase(MOCK_IDS.foreignDatasetId, TENANT_B, true, 'Workspace B plans'),
 ];
@@ -202,6 +211,7 @@ export const MOCK_DOCUMENTS: readonly MockDocument[] = [
     file: GUIDE_FILE,
     batch: MOCK_IDS.batch,
     fields: documentFields(MOCK_IDS.documentId, GUIDE_FILE.name, 'upload_file', uploadInfo(GUIDE_FILE), {
+      doc_form: 'hierarchical_model',
       doc_type: 'paper',
       doc_metadata: [
         { ...METADATA_FIELDS[0], value: 'Ada Lovelace' },
@@ -212,11 +222,17 @@ export const MOCK_DOCUMENTS: readonly MockDocument[] = [
   {
     id: MOCK_IDS.nonFileDocumentId,
     datasetId: MOCK_IDS.datasetId,
-    fields: documentFields(MOCK_IDS.nonFileDocumentId, 'Team handbook', 'notion_import', {
-      notion_workspace_id: 'notion-workspace-1',
-      notion_page_id: 'notion-page-1',
-      type: 'page',
-    }),
+    fields: documentFields(
+      MOCK_IDS.nonFileDocumentId,
+      'Team handbook',
+      'notion_import',
+      {
+        notion_workspace_id: 'notion-workspace-1',
+        notion_page_id: 'notion-page-1',
+        type: 'page',
+      },
+      { doc_form: 'hierarchical_model' },
+    ),
   },
   {
     id: MOCK_DISABLED_DOCUMENT_ID,

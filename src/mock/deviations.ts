@@ -3,9 +3,16 @@
 import { authDeviations } from './auth';
 import { faultDeviations } from './faults';
 import { lookupDeviations } from './lookup';
+import { childChunkDeviations } from './routes/child-chunks';
 import { datasetDeviations } from './routes/datasets';
 import { documentDeviations } from './routes/documents';
 import { fileDeviations } from './routes/files';
+import { metadataDeviations } from './routes/metadata';
+import { modelDeviations } from './routes/models';
+import { pipelineDeviations } from './routes/pipeline';
+import { retrievalDeviations } from './routes/retrieval';
+import { segmentDeviations } from './routes/segments';
+import { tagDeviations } from './routes/tags';
 
 export interface Deviation {
   description: string;
@@ -36,8 +43,15 @@ const parts = [
   lookupDeviations,
   faultDeviations,
   datasetDeviations,
+  tagDeviations,
+  modelDeviations,
+  pipelineDeviations,
   documentDeviations,
   fileDeviations,
+  metadataDeviations,
+  segmentDeviations,
+  childChunkDeviations,
+  retrievalDeviations,
 ] as const;
 
 const definitions = {
@@ -45,8 +59,15 @@ const definitions = {
   ...lookupDeviations,
   ...faultDeviations,
   ...datasetDeviations,
+  ...tagDeviations,
+  ...modelDeviations,
+  ...pipelineDeviations,
   ...documentDeviations,
   ...fileDeviations,
+  ...metadataDeviations,
+  ...segmentDeviations,
+  ...childChunkDeviations,
+  ...retrievalDeviations,
 };
 
 export type DeviationName = keyof typeof definitions;
@@ -54,6 +75,6 @@ export const DEVIATIONS: Record<DeviationName, Deviation> = definitions;
 export const DEVIATION_NAMES: string[] = Object.keys(DEVIATIONS);
 
 // Spreading would let a name defined in two modules silently keep only the last definition.
-if (DEVIATION_NAMES.length !== parts.reduce((sum, part) => sum + Object.keys(part).length, 0)) {
+if (DEVIATION_NAMES.length !== parts.reduce<number>((sum, part) => sum + Object.keys(part).length, 0)) {
   throw new Error('mock: a deviation name is defined in more than one module');
 }

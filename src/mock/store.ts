@@ -1,5 +1,20 @@
 // The mock's state: what the fixtures start it with, what requests change, and reset() to start over.
 import { MOCK_DATASETS, MOCK_DOCUMENTS, type MockDataset, type MockDocument, type MockFile } from './data';
+import { seedChunks } from './fixtures/chunks';
+import { seedKnowledgeBases } from './fixtures/knowledge-bases';
+import { seedMetadata } from './fixtures/metadata';
+
+/** A resource the mock holds beyond knowledge bases and documents: its id, its owners and its fields as served. */
+export interface MockRecord {
+  id: string;
+  /** The knowledge base it belongs to, when it belongs to one. */
+  datasetId?: string;
+  documentId?: string;
+  segmentId?: string;
+  /** The workspace it belongs to, for workspace-wide resources such as tags. */
+  tenantId?: string;
+  fields: Record<string, unknown>;
+}
 
 export interface LoggedRequest {
   method: string;
@@ -16,6 +31,14 @@ export class Store {
   readonly datasets = new Map<string, MockDataset>();
   readonly documents = new Map<string, MockDocument>();
   readonly files = new Map<string, MockFile>();
+  readonly segments = new Map<string, MockRecord>();
+  readonly childChunks = new Map<string, MockRecord>();
+  readonly tags = new Map<string, MockRecord>();
+  /** Tag bindings as `<tag id> <dataset id>`. */
+  readonly tagBindings = new Set<string>();
+  readonly metadataFields = new Map<string, MockRecord>();
+  /** Files uploaded for the knowledge pipeline, and pipeline runs. */
+  readonly pipelineFiles = new Map<string, MockRecord>();
   /** Nonces of signed URLs already served, for single-use-urls. */
   readonly usedNonces = new Set<string>();
   /** Requests already refused once, for busy-once. */
@@ -35,6 +58,9 @@ export class Store {
     this.datasets.clear();
     this.documents.clear();
     this.files.clear();
+    for (const map of [this.segments, this.childChunks, this.tags, this.metadataFields, this.pipelineFiles])
+      map.clear();
+    this.tagBindings.clear();
     this.usedNonces.clear();
     this.busyOnce.clear();
     this.lastUrlByConnection.clear();
@@ -45,6 +71,9 @@ export class Store {
       this.datasets.set(dataset.id, { ...dataset, fields: structuredClone(dataset.fields) });
     }
     for (const doc of MOCK_DOCUMENTS) this.add({ ...doc, fields: structuredClone(doc.fields) });
+    seedKnowledgeBases(this);
+    seedMetadata(this);
+    seedChunks(this);
   }
 
   add(doc: MockDocument): void {

@@ -23,7 +23,8 @@ export class ConfigError extends Error {
 
 export interface TargetIds {
   datasetId: string;
-  documentId: string;
+  /** An uploaded-file document: pinned, uploaded by the global setup, or found by discovery. */
+  documentId?: string;
   nonFileDocumentId?: string;
   apiDisabledDatasetId?: string;
   foreignDatasetId?: string;
@@ -35,8 +36,28 @@ export interface TargetIds {
   tagId?: string;
   /** SHA-256 (hex) of DIFY_DOCUMENT_ID's original file, when known: the download must match it. */
   documentSha256?: string;
-  /** A batch of documents whose indexing status can be read (the mock's; live runs know none yet). */
+  /** A batch of documents whose indexing status can be read (the mock's, or DIFY_BATCH). */
   batch?: string;
+}
+
+/** Which id each path parameter takes, and the variable that pins it. */
+export const PINNED_IDS = {
+  dataset_id: ['datasetId', 'DIFY_DATASET_ID'],
+  document_id: ['documentId', 'DIFY_DOCUMENT_ID'],
+  segment_id: ['segmentId', 'DIFY_SEGMENT_ID'],
+  child_chunk_id: ['childChunkId', 'DIFY_CHILD_CHUNK_ID'],
+  metadata_id: ['metadataId', 'DIFY_METADATA_ID'],
+  tag_id: ['tagId', 'DIFY_TAG_ID'],
+  batch: ['batch', 'DIFY_BATCH'],
+} as const satisfies Record<string, readonly [keyof TargetIds, string]>;
+
+/** Set by the global setup after discovery (src/discovery.ts): the ids it found and why others are missing. */
+export const DISCOVERED_ENV = 'CONFORMANCE_DISCOVERED';
+
+export interface Discovered {
+  ids: Record<string, string>;
+  gaps: Record<string, string>;
+  requests: number;
 }
 
 export type Target = { kind: 'live'; baseUrl: string } | { kind: 'mock'; deviations: string[]; latencyMs: number };
@@ -67,6 +88,8 @@ export interface Settings {
   reportDir: string;
   /** Accepted deviations of this target, by check id (CONFORMANCE_EXPECTATIONS). */
   expectations: Map<string, Expectation>;
+  /** What discovery found on a live target, and why it found nothing for some parameters. */
+  discovered?: Discovered;
   expectationsFile?: string;
 }
 
@@ -244,18 +267,26 @@ export function loadSettings(env: Env = process.env): Settings {
   if ((foreignDatasetId === undefined) !== (foreignDocumentId === undefined)) {
     throw new ConfigError('DIFY_FOREIGN_DATASET_ID and DIFY_FOREIGN_DOCUMENT_ID go together: set both or neither.');
   }
+  const discovered = discoveredOf(env);
+  const pinnedDocument = uuid(env, 'DIFY_DOCUMENT_ID', 'an uploaded-file document of DIFY_DATASET_ID');
   return {
     ...common,
     target,
     rateLimit: count(env, 'CONFORMANCE_RATE_LIMIT', 10, 0),
     allowWrites,
     apiKey,
+    ...(discovered ? { discovered } : {}),
     ids: {
       datasetId: requiredUuid(env, 'DIFY_DATASET_ID', 'the knowledge base to test'),
-      // With writes allowed and no document given, the global setup uploads one (FIXTURE_DOCUMENT).
-      documentId: allowWrites
-        ? (uuid(env, 'DIFY_DOCUMENT_ID', 'an uploaded-file document of DIFY_DATASET_ID') ?? FIXTURE_DOCUMENT)
-        : requiredUuid(env, 'DIFY_DOCUMENT_ID', 'an uploaded-file document of DIFY_DATASET_ID'),
+      // With writes allowed and no document given, the global setup uploads one (FIXTURE_DOCUMENT);
+      // without, discovery looks for one.
+      documentId: pinnedDocument ?? (allowWrites ? FIXTURE_DOCUMENT : discovered?.ids.document_id),
+      segmentId: uuid(env, 'DIFY_SEGMENT_ID', 'a chunk of DIFY_DOCUMENT_ID') ?? discovered?.ids.segment_id,
+      childChunkId:
+        uuid(env, 'DIFY_CHILD_CHUNK_ID', 'a child chunk of DIFY_SEGMENT_ID') ?? discovered?.ids.child_chunk_id,
+      metadataId: uuid(env, 'DIFY_METADATA_ID', 'a metadata field of DIFY_DATASET_ID') ?? discovered?.ids.metadata_id,
+      tagId: uuid(env, 'DIFY_TAG_ID', 'a tag bound to DIFY_DATASET_ID') ?? discovered?.ids.tag_id,
+      batch: text(env, 'DIFY_BATCH') ?? discovered?.ids.batch,
       nonFileDocumentId: uuid(env, 'DIFY_NON_FILE_DOCUMENT_ID', 'a document without an uploaded file'),
       apiDisabledDatasetId: uuid(env, 'DIFY_API_DISABLED_DATASET_ID', 'a knowledge base whose API access is off'),
       foreignDatasetId,
@@ -264,6 +295,17 @@ export function loadSettings(env: Env = process.env): Settings {
     },
     signedUrlTtlSeconds: seconds(env, 'DIFY_SIGNED_URL_TTL', 300, 1),
   };
+}
+
+function discoveredOf(env: Env): Discovered | undefined {
+  const value = text(env, DISCOVERED_ENV);
+  if (value === undefined) return undefined;
+  try {
+    const parsed = JSON.parse(value) as Discovered;
+    return { ids: parsed.ids ?? {}, gaps: parsed.gaps ?? {}, requests: Number(parsed.requests ?? 0) };
+  } catch {
+    throw new ConfigError(`${DISCOVERED_ENV} is not JSON: it is the global setup's; unset it.`);
+  }
 }
 
 /** For entry points: the settings, or one line naming the problem and exit code 2. */

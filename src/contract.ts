@@ -1,6 +1,7 @@
 // What the contract says about one operation, read from the resolved spec: its path parameters,
 // its success answer, its documented error codes, its security. Families and templates share it.
 import type { OpenAPIV3 } from 'openapi-types';
+import { escapeToken } from './json-pointer';
 import type { LoadedSpec, Operation } from './spec';
 
 type Parameter = OpenAPIV3.ParameterObject;
@@ -95,4 +96,31 @@ export function operationTag(operation: Operation): string {
     .toLowerCase()
     .replace(/[^a-z]+/g, '-')
     .replace(/^-|-$/g, '');
+}
+
+/** A choice the contract records (`x-note`) where the docs contradict themselves. */
+export interface ContractNote {
+  /** JSON pointer to where the note stands in the resolved contract. */
+  at: string;
+  note: string;
+}
+
+/**
+ * Every `x-note` of the contract, once: a schema used in several places is resolved into each of
+ * them, and its note is listed where it is defined (under /components) when it is defined there.
+ */
+export function contractNotes(spec: LoadedSpec): ContractNote[] {
+  const found = new Map<string, string>();
+  const walk = (node: unknown, at: string): void => {
+    if (node === null || typeof node !== 'object') return;
+    const note = (node as Record<string, unknown>)['x-note'];
+    if (typeof note === 'string') {
+      const earlier = found.get(note);
+      if (earlier === undefined || (at.startsWith('/components/') && !earlier.startsWith('/components/')))
+        found.set(note, at);
+    }
+    for (const [key, child] of Object.entries(node)) walk(child, `${at}/${escapeToken(key)}`);
+  };
+  walk(spec.document, '');
+  return [...found].map(([note, at]) => ({ at, note })).sort((a, b) => a.at.localeCompare(b.at));
 }

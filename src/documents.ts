@@ -167,5 +167,5 @@ export async function standaloneClient(settings: Settings, baseUrl: string) {
     spec,
     allowWrites: true,
   });
-  return { api, dispose: () => context.dispose() };
+  return { api, spec, dispose: () => context.dispose() };
 }

@@ -3,7 +3,16 @@
 // deleted afterwards, also when it fails or is interrupted.
 import { createHash } from 'node:crypto';
 import { request } from '@playwright/test';
-import { exitWithProblem, FIXTURE_DOCUMENT, MOCK_ORIGIN_ENV, type Settings, settingsOrExit } from './config';
+import {
+  DISCOVERED_ENV,
+  exitWithProblem,
+  FIXTURE_DOCUMENT,
+  MOCK_ORIGIN_ENV,
+  PINNED_IDS,
+  type Settings,
+  settingsOrExit,
+} from './config';
+import { discover } from './discovery';
 import {
   createDocument,
   deleteDocuments,
@@ -81,6 +90,29 @@ async function uploadFixture(
   }
 }
 
+/** Finds, by listing, the ids the settings do not pin; the workers read them (and the gaps) from the environment. */
+async function discoverIds(settings: Settings, baseUrl: string): Promise<void> {
+  const { api, spec, dispose } = await standaloneClient(settings, baseUrl);
+  const known: Record<string, string> = {};
+  for (const [name, [key]] of Object.entries(PINNED_IDS)) {
+    const value = name === 'document_id' ? process.env.DIFY_DOCUMENT_ID?.trim() || undefined : settings.ids[key];
+    if (value !== undefined && value !== FIXTURE_DOCUMENT) known[name] = value;
+  }
+  try {
+    const found = await discover(spec, known, async (operationId, params) => {
+      try {
+        const answer = await api.call(operationId, params);
+        return answer.status >= 200 && answer.status < 300 && answer.isJson() ? answer.json() : undefined;
+      } catch {
+        return undefined;
+      }
+    });
+    process.env[DISCOVERED_ENV] = JSON.stringify(found);
+  } finally {
+    await dispose();
+  }
+}
+
 export default async function globalSetup(): Promise<(() => Promise<void>) | undefined> {
   const settings = settingsOrExit();
   const runId = newRunId();
@@ -88,9 +120,13 @@ export default async function globalSetup(): Promise<(() => Promise<void>) | und
   if (settings.target.kind === 'live') {
     const { baseUrl } = settings.target;
     await preflight(settings, baseUrl);
-    if (!settings.allowWrites) return undefined;
+    if (!settings.allowWrites) {
+      await discoverIds(settings, baseUrl);
+      return undefined;
+    }
     const cleanup = cleanupOnExit(settings, baseUrl, runId);
     if (settings.ids.documentId === FIXTURE_DOCUMENT) await uploadFixture(settings, baseUrl, runId, cleanup);
+    await discoverIds(settings, baseUrl);
     return cleanup;
   }
   const mock = await startMock({

@@ -2,22 +2,27 @@
 // ids that name nothing for the ones a check expects to be refused.
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { OpenAPIV3 } from 'openapi-types';
-import type { Settings } from './config';
+import { FIXTURE_DOCUMENT, PINNED_IDS, type Settings, type TargetIds } from './config';
 import { isUuid, pathParameters } from './contract';
 import type { Operation } from './spec';
 
-/** The ids the settings name, by the path parameter that takes them. */
+/** The id the settings (pinned or discovered) give a path parameter. */
 export function knownValue(settings: Settings, name: string): string | undefined {
-  const ids: Record<string, string | undefined> = {
-    dataset_id: settings.ids.datasetId,
-    document_id: settings.ids.documentId,
-    batch: settings.ids.batch,
-    segment_id: settings.ids.segmentId,
-    child_chunk_id: settings.ids.childChunkId,
-    metadata_id: settings.ids.metadataId,
-    tag_id: settings.ids.tagId,
-  };
-  return ids[name];
+  const key = (PINNED_IDS as Record<string, readonly [keyof TargetIds, string]>)[name]?.[0];
+  const value = key ? settings.ids[key] : settings.discovered?.ids[name];
+  return value === FIXTURE_DOCUMENT ? undefined : value;
+}
+
+/** Why no value is known for a parameter, for the skip that follows. */
+export function missingReason(settings: Settings, names: string[]): string {
+  return names
+    .map((name) => {
+      const gap = settings.discovered?.gaps[name];
+      if (gap) return gap;
+      const variable = (PINNED_IDS as Record<string, readonly [keyof TargetIds, string]>)[name]?.[1];
+      return `no ${name} is known to read${variable ? `: set ${variable}` : ''}`;
+    })
+    .join('; ');
 }
 
 /** A parameter that picks from a documented set (e.g. model_type): its default, else its first value. */

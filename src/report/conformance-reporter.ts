@@ -6,7 +6,7 @@ import type { FullResult, Reporter, TestCase, TestResult, TestStep } from '@play
 import { version } from '../../package.json';
 import { type Catalog, citationLabel, loadCatalog } from '../catalog';
 import { loadSettings, MOCK_ORIGIN_ENV, type Settings } from '../config';
-import { propertiesOf, successJson } from '../contract';
+import { contractNotes, propertiesOf, successJson } from '../contract';
 import { Redactor } from '../redact';
 import { type LoadedSpec, loadSpecSync } from '../spec';
 import { Validators } from '../validation';
@@ -122,7 +122,9 @@ export default class ConformanceReporter implements Reporter {
         version: spec.version,
         sha256: spec.sha256,
         uncheckedFormats: new Validators(spec).uncheckedFormats,
+        notes: contractNotes(spec),
       },
+      ...(this.settings.discovered ? { discovery: this.settings.discovered } : {}),
       expectationsFile: this.settings.expectationsFile,
       startedAt: this.startedAt.toISOString(),
       durationMs: Math.round(result.duration),

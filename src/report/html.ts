@@ -103,6 +103,14 @@ function detailLines(result: CheckResult): string[] {
   return lines[0]?.includes(result.check) ? lines.slice(1) : lines;
 }
 
+/** The contract's recorded choices, so a reader knows which reading of the docs each check holds a server to. */
+function notesSection(notes: { at: string; note: string }[], esc: (value: unknown) => string): string {
+  if (notes.length === 0) return '';
+  const rows = notes.map(({ at, note }) => `<tr><td><code>${esc(at)}</code></td><td>${esc(note)}</td></tr>`).join('');
+  return `<h2>Choices the contract makes where the docs disagree</h2>
+<table class="notes"><thead><tr><th>Where</th><th>Choice (x-note)</th></tr></thead><tbody>${rows}</tbody></table>`;
+}
+
 export function renderHtml(report: ConformanceReport): string {
   const esc = textOf(new Redactor(report.target.baseUrl));
   // A failure is what makes the verdict "not conformant"; under strict, that includes a stale expectation.
@@ -262,6 +270,21 @@ export function renderHtml(report: ConformanceReport): string {
           ] as [string, string],
         ]
       : []),
+    ...(report.discovery
+      ? [
+          [
+            'Discovered ids',
+            Object.entries(report.discovery.ids)
+              .map(([name, value]) => `<code>${esc(name)}</code> ${esc(value)}`)
+              .concat(
+                Object.entries(report.discovery.gaps).map(
+                  ([name, why]) => `<code>${esc(name)}</code> none: ${esc(why)}`,
+                ),
+              )
+              .join('<br>') || 'none needed',
+          ] as [string, string],
+        ]
+      : []),
     ...(report.expectationsFile
       ? [['Expectations', `<code>${esc(report.expectationsFile)}</code>`] as [string, string]]
       : []),
@@ -287,6 +310,7 @@ ${failureSection}
 ${matrix}
 <h2>Status-code coverage</h2>${statusCoverage}
 <h2>Documented fields seen in success answers</h2>${fieldCoverage}
+${notesSection(spec.notes ?? [], esc)}
 </main>
 <script>${SCRIPT}</script>
 </body></html>

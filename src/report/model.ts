@@ -1,7 +1,10 @@
 // The conformance report's data, built from Playwright's results: one result per check, the
 // verdict, and coverage. schemas/conformance-report.schema.json documents it.
+
 import type { TestCase, TestResult } from '@playwright/test/reporter';
 import type { CheckDef } from '../catalog';
+import type { Discovered } from '../config';
+import type { ContractNote } from '../contract';
 import type { Expectation } from '../expectations';
 import type { Exchange } from '../http';
 
@@ -71,7 +74,17 @@ export interface ConformanceReport {
   tool: { name: string; version: string };
   /** Host and path of the API base only: never credentials or a query. */
   target: { kind: 'live' | 'mock'; baseUrl: string; deviations: string[]; insecureTls: boolean };
-  spec: { file: string; title: string; version: string; sha256: string; uncheckedFormats?: string[] };
+  spec: {
+    file: string;
+    title: string;
+    version: string;
+    sha256: string;
+    uncheckedFormats?: string[];
+    /** The contract's `x-note`s: where the docs contradict themselves, the choice it made. */
+    notes?: ContractNote[];
+  };
+  /** On a live target: the ids discovery found by listing, and why it found none for others. */
+  discovery?: Discovered;
   expectationsFile?: string;
   startedAt: string;
   durationMs: number;

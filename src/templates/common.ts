@@ -1,7 +1,7 @@
 // What the generic templates share: the operation a check judges, and calling it with path values.
 import type { CheckArgs } from '../checks';
 import type { HttpResponse } from '../http';
-import { pathValues } from '../params';
+import { missingReason, pathValues } from '../params';
 import type { Operation } from '../spec';
 import { skipCheck } from '../violation';
 
@@ -35,7 +35,7 @@ export async function callOperation(
   if (!operation) throw new Error(`${args.def.id}: the spec has no operation ${operationId}`);
   const { values, missing } = pathValues(operation, args.settings, call.path);
   if (call.real && missing.length > 0) {
-    skipCheck(`no ${missing.join(', ')} is known to read: the settings name none (${operation.path})`);
+    skipCheck(`${missingReason(args.settings, missing)} (${operation.path})`);
   }
   return args.api.call(operation.operationId, values, { query: call.query, authorization: call.authorization });
 }

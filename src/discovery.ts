@@ -61,14 +61,14 @@ export function suppliersOf(spec: LoadedSpec): Map<string, Supplier[]> {
         for (const [name, pointer] of fromBody) {
           const tokens = tokensOf(pointer);
           const at = tokens.indexOf('0');
-          const escape = (list: string[]) => list.map((t) => `/${escapeToken(t)}`).join('');
+          const pointerOf = (list: string[]) => list.map((t) => `/${escapeToken(t)}`).join('');
           const supplier: Supplier =
             at < 0
               ? { source, field: pointer, carried, where: link['x-where'] ?? {} }
               : {
                   source,
-                  list: escape(tokens.slice(0, at)),
-                  field: escape(tokens.slice(at + 1)),
+                  list: pointerOf(tokens.slice(0, at)),
+                  field: pointerOf(tokens.slice(at + 1)),
                   carried,
                   where: link['x-where'] ?? {},
                 };

@@ -75,5 +75,5 @@ test('every MUST check is broken at the root by a mock deviation, and every SHOU
 
 test('every family applies: each generates checks for at least one operation', () => {
   const families = new Set(defs.map((def) => def.family).filter(Boolean));
-  expect([...families].sort()).toEqual(['auth', 'errors', 'response']);
+  expect([...families].sort()).toEqual(['auth', 'errors', 'filters', 'ids', 'pagination', 'response']);
 });

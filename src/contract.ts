@@ -124,3 +124,56 @@ export function contractNotes(spec: LoadedSpec): ContractNote[] {
   walk(spec.document, '');
   return [...found].map(([note, at]) => ({ at, note })).sort((a, b) => a.at.localeCompare(b.at));
 }
+
+export function queryParameter(operation: Operation | undefined, name: string): Parameter | undefined {
+  return ((operation?.definition.parameters ?? []) as Parameter[]).find((p) => p.in === 'query' && p.name === name);
+}
+
+/** What a query parameter filters a list by (`x-filters`): the item field, and how a value matches it. */
+export interface ResultFilter {
+  /** Pointer into a list item, e.g. /name. */
+  field: string;
+  match: 'contains' | 'equals';
+}
+
+/** The query parameters that declare `x-filters`. */
+export function filterParameters(operation: Operation): Parameter[] {
+  return ((operation.definition.parameters ?? []) as Parameter[]).filter(
+    (p) => p.in === 'query' && (p as Parameter & { 'x-filters'?: unknown })['x-filters'] !== undefined,
+  );
+}
+
+/** A GET whose answer pages a `data` list by `page` and `limit`. */
+export function isPaginated(operation: Operation): boolean {
+  const success = operation.method === 'GET' ? successJson(operation) : undefined;
+  const data = success?.schema.properties?.data as OpenAPIV3.SchemaObject | undefined;
+  return data?.type === 'array' && !!queryParameter(operation, 'page') && !!queryParameter(operation, 'limit');
+}
+
+/** Whether a schema has, at any depth, a numeric property named `*_at`. */
+export function hasTimestamps(schema: unknown, seen = new Set<unknown>()): boolean {
+  if (schema === null || typeof schema !== 'object' || seen.has(schema)) return false;
+  seen.add(schema);
+  const object = schema as OpenAPIV3.SchemaObject;
+  for (const [name, property] of Object.entries(object.properties ?? {})) {
+    const type = (property as OpenAPIV3.SchemaObject).type;
+    if (name.endsWith('_at') && (type === 'number' || type === 'integer')) return true;
+  }
+  return Object.values(object).some((child) => hasTimestamps(child, seen));
+}
+
+/** Whether an answer's schema names fields after the operation's path parameters, or is the one resource read. */
+export function echoesIds(operation: Operation, schema: unknown): boolean {
+  const names = pathParameters(operation)
+    .filter((p) => !(p.schema as OpenAPIV3.SchemaObject | undefined)?.enum)
+    .map((p) => p.name);
+  if (names.length === 0) return false;
+  const detail = /\{(\w+)\}$/.test(operation.path);
+  const top = (schema ?? {}) as OpenAPIV3.SchemaObject;
+  const data = top.properties?.data as OpenAPIV3.SchemaObject | undefined;
+  const objects = [top, data, (data as OpenAPIV3.ArraySchemaObject | undefined)?.items as OpenAPIV3.SchemaObject];
+  return objects.some((object) => {
+    const fields = Object.keys(object?.properties ?? {});
+    return fields.some((field) => names.includes(field)) || (detail && object !== objects[2] && fields.includes('id'));
+  });
+}

@@ -3,10 +3,15 @@
 import {
   documentedCodes,
   documents,
+  echoesIds,
+  filterParameters,
   hasOptionalFields,
+  hasTimestamps,
   isBearerSecured,
+  isPaginated,
   isUuid,
   pathParameters,
+  queryParameter,
   resourceOf,
   successJson,
 } from './contract';
@@ -20,7 +25,12 @@ export type Selector =
   | 'path-params-404'
   | 'each-path-param-404'
   | 'uuid-path-param-404'
-  | 'dataset-403';
+  | 'dataset-403'
+  | 'paginated'
+  | 'paginated-capped'
+  | 'filtered'
+  | 'echoes-ids'
+  | 'timestamps';
 
 /** What a hand-written row and a family declaration both state about their checks. */
 export interface Claim {
@@ -59,6 +69,11 @@ function successOf(operation: Operation) {
   return operation.method === 'GET' ? successJson(operation) : undefined;
 }
 
+const successBinding = (operation: Operation): Binding[] => {
+  const success = successOf(operation);
+  return success ? once(success.status) : [];
+};
+
 const SELECTORS: Record<Selector, (operation: Operation, spec: LoadedSpec) => Binding[]> = {
   'success-json': (operation) => {
     const success = successOf(operation);
@@ -88,6 +103,26 @@ const SELECTORS: Record<Selector, (operation: Operation, spec: LoadedSpec) => Bi
       : [];
   },
   'dataset-403': (operation) => (documents(operation, 403) && has(operation, 'dataset_id') ? once(403) : []),
+  paginated: (operation) => (isPaginated(operation) ? successBinding(operation) : []),
+  'paginated-capped': (operation) =>
+    isPaginated(operation) && (queryParameter(operation, 'limit')?.schema as { maximum?: number }).maximum !== undefined
+      ? successBinding(operation)
+      : [],
+  filtered: (operation) =>
+    successOf(operation)
+      ? filterParameters(operation).map((p) => ({
+          vars: { status: String(successOf(operation)?.status), param: p.name },
+          case: { param: p.name },
+        }))
+      : [],
+  'echoes-ids': (operation) => {
+    const success = successOf(operation);
+    return success && echoesIds(operation, success.schema) ? successBinding(operation) : [];
+  },
+  timestamps: (operation) => {
+    const success = successOf(operation);
+    return success && hasTimestamps(success.schema) ? successBinding(operation) : [];
+  },
 };
 
 /** The text with {name} placeholders filled; undefined when one has no value. */

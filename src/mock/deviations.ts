@@ -3,6 +3,7 @@
 import { authDeviations } from './auth';
 import { faultDeviations } from './faults';
 import { lookupDeviations } from './lookup';
+import { pagingDeviations } from './paging';
 import { childChunkDeviations } from './routes/child-chunks';
 import { datasetDeviations } from './routes/datasets';
 import { documentDeviations } from './routes/documents';
@@ -42,6 +43,7 @@ const parts = [
   authDeviations,
   lookupDeviations,
   faultDeviations,
+  pagingDeviations,
   datasetDeviations,
   tagDeviations,
   modelDeviations,
@@ -58,6 +60,7 @@ const definitions = {
   ...authDeviations,
   ...lookupDeviations,
   ...faultDeviations,
+  ...pagingDeviations,
   ...datasetDeviations,
   ...tagDeviations,
   ...modelDeviations,

@@ -55,6 +55,10 @@ export const faultDeviations = {
       'getDocumentDetail/metadata-without/undocumented-fields',
     ],
   },
+  'timestamps-in-milliseconds': {
+    description: 'every timestamp (`*_at`) in a successful GET answer is in milliseconds',
+    fails: ['*/response/timestamps'],
+  },
   'error-leaks-traceback': {
     description: 'every 404 not_found body carries a Python traceback',
     fails: ['*/errors/no-leaks'],
@@ -94,20 +98,42 @@ export function answerDeviations(mock: MockContext): MiddlewareHandler<Env> {
   return async (c, next) => {
     await next();
     // The deviation last: consulting one marks the answer as changed by it.
-    const extraField = c.req.method === 'GET' && c.res.ok && on('undocumented-field');
+    if (!c.res.headers.get('content-type')?.includes('application/json')) return;
+    const read = c.req.method === 'GET' && c.res.ok;
+    const body: unknown = read || c.res.status === 404 ? await c.res.clone().json() : undefined;
+    const milliseconds = read && hasTimestamps(body) && on('timestamps-in-milliseconds');
+    const extraField = read && on('undocumented-field');
     const traceback = c.res.status === 404 && on('error-leaks-traceback');
-    if (!(extraField || traceback) || !c.res.headers.get('content-type')?.includes('application/json')) return;
-    const body: unknown = await c.res.clone().json();
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) return;
-    const fields = body as Record<string, unknown>;
-    if (extraField) fields.x_conformance_internal = 'not in the spec';
-    else if (fields.code === 'not_found') fields.message = `${fields.message}\n${TRACEBACK}`;
-    else return;
+    if (!(extraField || traceback || milliseconds)) return;
+    if (milliseconds) toMilliseconds(body);
+    let changed = milliseconds;
+    if (typeof body === 'object' && body !== null && !Array.isArray(body)) {
+      const fields = body as Record<string, unknown>;
+      if (extraField) fields.x_conformance_internal = 'not in the spec';
+      if (traceback && fields.code === 'not_found') fields.message = `${fields.message}\n${TRACEBACK}`;
+      changed ||= extraField || (traceback && fields.code === 'not_found');
+    }
+    if (!changed) return;
     const headers = new Headers(c.res.headers);
     headers.delete('content-length');
     const status = c.res.status;
     // Unset first: Hono's setter would otherwise copy the old headers, a stale Content-Length among them.
     c.res = undefined;
-    c.res = new Response(JSON.stringify(fields), { status, headers });
+    c.res = new Response(JSON.stringify(body), { status, headers });
   };
+}
+
+const isTimestamp = (key: string, value: unknown) => key.endsWith('_at') && typeof value === 'number';
+
+function hasTimestamps(node: unknown): boolean {
+  if (node === null || typeof node !== 'object') return false;
+  return Object.entries(node).some(([key, value]) => isTimestamp(key, value) || hasTimestamps(value));
+}
+
+function toMilliseconds(node: unknown): void {
+  if (node === null || typeof node !== 'object') return;
+  for (const [key, value] of Object.entries(node)) {
+    if (isTimestamp(key, value)) (node as Record<string, unknown>)[key] = (value as number) * 1000;
+    else toMilliseconds(value);
+  }
 }

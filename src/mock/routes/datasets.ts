@@ -2,6 +2,7 @@
 import type { Hono } from 'hono';
 import { bearerAuth } from '../auth';
 import type { Env, MockContext } from '../context';
+import { MOCK_IDS } from '../data';
 import type { Deviation } from '../deviations';
 import { findDataset } from '../lookup';
 import { DATASET_PATH } from './paths';
@@ -14,6 +15,10 @@ export const datasetDeviations = {
   'dataset-without-description': {
     description: 'Get Knowledge Base answers without description',
     fails: ['getDatasetDetail/response/fields'],
+  },
+  'dataset-detail-other-id': {
+    description: 'Get Knowledge Base answers with a different id from the one asked for',
+    fails: ['getDatasetDetail/ids/echo'],
   },
 } satisfies Record<string, Deviation>;
 
@@ -32,6 +37,7 @@ export function datasetRoutes(app: Hono<Env>, mock: MockContext): void {
       total_available_documents: docs.filter((doc) => doc.enabled && doc.display_status === 'available').length,
     };
     if (on('dataset-without-description')) delete body.description;
+    if (on('dataset-detail-other-id')) body.id = MOCK_IDS.foreignDatasetId;
     return c.json(body);
   });
 }

@@ -8,6 +8,7 @@ import type { Deviation } from '../deviations';
 import { difyError } from '../errors';
 import { transportFaults } from '../faults';
 import { findDataset, findDocument } from '../lookup';
+import { paginate } from '../paging';
 import { DATASET_PATH, DOCUMENT_PATH } from './paths';
 
 /** How long the mock takes to index an uploaded document. */
@@ -71,6 +72,10 @@ export const documentDeviations = {
   'text-content-type': {
     description: 'Get Document answers with Content-Type text/plain',
     fails: modes('response-schema', ['all', 'default', 'only', 'without']),
+  },
+  'keyword-ignored': {
+    description: 'List Documents ignores keyword and lists every document',
+    fails: ['listDocuments/filters/keyword'],
   },
   'list-total-as-string': {
     description: 'List Documents sends total as a string',
@@ -168,13 +173,13 @@ export function documentRoutes(app: Hono<Env>, mock: MockContext): void {
     const dataset = findDataset(mock, c, c.get('tenantId'));
     if (dataset instanceof Response) return dataset;
     const keyword = c.req.query('keyword') ?? '';
-    const page = Math.max(1, Number(c.req.query('page') ?? 1) || 1);
-    const limit = Math.min(100, Math.max(1, Number(c.req.query('limit') ?? 20) || 20));
-    const all = store.documentsOf(dataset.id).filter((doc) => String(doc.fields.name).includes(keyword));
-    const data = all.slice((page - 1) * limit, page * limit).map((doc) => store.current(doc));
-    const total = on('list-total-as-string') ? String(all.length) : all.length;
-    const hasMore = on('list-without-has-more') ? {} : { has_more: page * limit < all.length };
-    return c.json({ data, ...hasMore, limit, total, page });
+    const all = store
+      .documentsOf(dataset.id)
+      .filter((doc) => String(doc.fields.name).includes(keyword) || (keyword !== '' && on('keyword-ignored')));
+    const { data, has_more, ...page } = paginate(mock, c, all);
+    const total = on('list-total-as-string') ? String(page.total) : page.total;
+    const hasMore = on('list-without-has-more') ? {} : { has_more };
+    return c.json({ ...page, data: data.map((doc) => store.current(doc)), ...hasMore, total });
   });
 
   app.post(`${DATASET_PATH}/document/create-by-file`, auth, async (c) => {

@@ -1,0 +1,5 @@
+// Generated checks of the ids family (tests/families/families.yaml) for every operation it applies to.
+import { checksOf } from '../../src/checks';
+import { test } from '../../src/fixtures';
+
+for (const check of checksOf(__filename)) test(...check);

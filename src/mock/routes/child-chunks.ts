@@ -1,8 +1,104 @@
 // Child chunks of a parent-child segment: create, list, update, delete.
-import type { Hono } from 'hono';
+import { randomUUID } from 'node:crypto';
+import type { Context, Hono } from 'hono';
+import { bearerAuth } from '../auth';
 import type { Env, MockContext } from '../context';
 import type { Deviation } from '../deviations';
+import { difyError } from '../errors';
+import { childChunkRecord } from '../fixtures/chunks';
+import { findDocument } from '../lookup';
+import type { MockRecord } from '../store';
+import { UUID } from './paths';
+import { findSegment, jsonBody, pageOf, SEGMENT_PATH, servedChildChunk, unixNow } from './segments';
 
-export const childChunkDeviations = {} satisfies Record<string, Deviation>;
+const CHILD_CHUNKS_PATH = `${SEGMENT_PATH}/child_chunks`;
+const CHILD_CHUNK_PATH = `${CHILD_CHUNKS_PATH}/:child_chunk_id{${UUID}}`;
 
-export function childChunkRoutes(_app: Hono<Env>, _mock: MockContext): void {}
+export const childChunkDeviations = {
+  'child-chunk-list-page-as-string': {
+    description: 'List Child Chunks echoes page and limit as strings',
+    fails: ['getChildChunks/response/schema'],
+  },
+  'child-chunk-list-without-total-pages': {
+    description: 'List Child Chunks answers without total_pages',
+    fails: ['getChildChunks/response/fields'],
+  },
+  'child-chunk-word-count-null': {
+    description: "every child chunk's word_count is null, also inside its parent chunk",
+    fails: ['getChildChunks/response/schema', 'listSegments/response/schema', 'getSegmentDetail/response/schema'],
+  },
+} satisfies Record<string, Deviation>;
+
+/** The requested segment with its document looked up first: the parent of a child chunk operation. */
+function findParent(mock: MockContext, c: Context<Env>): MockRecord | Response {
+  const doc = findDocument(mock, c);
+  return doc instanceof Response ? doc : findSegment(mock, c, doc);
+}
+
+/** The requested child chunk of the segment, or the answer that refuses it. */
+function findChildChunk(mock: MockContext, c: Context<Env>, segment: MockRecord): MockRecord | Response {
+  const child = mock.store.childChunks.get(c.req.param('child_chunk_id')?.toLowerCase() ?? '');
+  if (!child || child.segmentId !== segment.id) return difyError(c, 404, 'not_found', 'Child chunk not found.');
+  return child;
+}
+
+/** The new content of a create or update, or undefined when the body has none. */
+async function contentOf(c: Context<Env>): Promise<string | undefined> {
+  const content = (await jsonBody(c))?.content;
+  return typeof content === 'string' && content.trim() !== '' ? content : undefined;
+}
+
+export function childChunkRoutes(app: Hono<Env>, mock: MockContext): void {
+  const { on, store } = mock;
+  const auth = bearerAuth(mock);
+
+  app.post(CHILD_CHUNKS_PATH, auth, async (c) => {
+    const segment = findParent(mock, c);
+    if (segment instanceof Response) return segment;
+    const content = await contentOf(c);
+    if (content === undefined) return difyError(c, 400, 'invalid_param', 'content must be a non-empty string.');
+    const siblings = [...store.childChunks.values()].filter((child) => child.segmentId === segment.id);
+    const position = Math.max(0, ...siblings.map((child) => Number(child.fields.position))) + 1;
+    const child = childChunkRecord(segment, randomUUID(), position, content, 'customized', unixNow(mock));
+    store.childChunks.set(child.id, child);
+    return c.json({ data: servedChildChunk(mock, child) });
+  });
+
+  app.get(CHILD_CHUNKS_PATH, auth, (c) => {
+    const segment = findParent(mock, c);
+    if (segment instanceof Response) return segment;
+    const { page, limit } = pageOf(c);
+    const keyword = (c.req.query('keyword') ?? '').toLowerCase();
+    const matching = [...store.childChunks.values()]
+      .filter((child) => child.segmentId === segment.id)
+      .filter((child) => String(child.fields.content).toLowerCase().includes(keyword))
+      .sort((a, b) => Number(a.fields.position) - Number(b.fields.position));
+    const data = matching.slice((page - 1) * limit, page * limit).map((child) => servedChildChunk(mock, child));
+    const totalPages = on('child-chunk-list-without-total-pages')
+      ? {}
+      : { total_pages: Math.ceil(matching.length / limit) };
+    const echo = on('child-chunk-list-page-as-string') ? String : Number;
+    return c.json({ data, total: matching.length, ...totalPages, page: echo(page), limit: echo(limit) });
+  });
+
+  app.patch(CHILD_CHUNK_PATH, auth, async (c) => {
+    const segment = findParent(mock, c);
+    if (segment instanceof Response) return segment;
+    const child = findChildChunk(mock, c, segment);
+    if (child instanceof Response) return child;
+    const content = await contentOf(c);
+    if (content === undefined) return difyError(c, 400, 'invalid_param', 'content must be a non-empty string.');
+    // A child chunk changed through the API is no longer the one indexing split off.
+    Object.assign(child.fields, { content, word_count: content.length, type: 'customized', updated_at: unixNow(mock) });
+    return c.json({ data: servedChildChunk(mock, child) });
+  });
+
+  app.delete(CHILD_CHUNK_PATH, auth, (c) => {
+    const segment = findParent(mock, c);
+    if (segment instanceof Response) return segment;
+    const child = findChildChunk(mock, c, segment);
+    if (child instanceof Response) return child;
+    store.childChunks.delete(child.id);
+    return c.body(null, 204);
+  });
+}

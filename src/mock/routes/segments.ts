@@ -1,8 +1,241 @@
 // Chunks (segments) of a document: create, list, read, update, delete.
-import type { Hono } from 'hono';
+import { randomUUID } from 'node:crypto';
+import type { Context, Hono } from 'hono';
+import { bearerAuth } from '../auth';
 import type { Env, MockContext } from '../context';
+import type { MockDocument } from '../data';
 import type { Deviation } from '../deviations';
+import { difyError } from '../errors';
+import { chunkAuthor, contentHash, segmentRecord, splitIntoChildren } from '../fixtures/chunks';
+import { findDocument } from '../lookup';
+import type { MockRecord } from '../store';
+import { DOCUMENT_PATH, UUID } from './paths';
 
-export const segmentDeviations = {} satisfies Record<string, Deviation>;
+export const SEGMENTS_PATH = `${DOCUMENT_PATH}/segments`;
+export const SEGMENT_PATH = `${SEGMENTS_PATH}/:segment_id{${UUID}}`;
 
-export function segmentRoutes(_app: Hono<Env>, _mock: MockContext): void {}
+/** Dify serves at most this many items a page, whatever limit asks for. */
+export const MAX_LIMIT = 100;
+
+export const segmentDeviations = {
+  'unknown-segment-500': {
+    description: 'an unknown chunk crashes with 500',
+    fails: ['*/errors/unknown-segment'],
+    sees: ['getSegmentDetail/errors/no-leaks', 'getChildChunks/errors/no-leaks'],
+  },
+  'segment-empty-keywords-null': {
+    description: 'a chunk without keywords has keywords null instead of an empty list',
+    fails: ['listSegments/response/schema'],
+  },
+  'segment-timestamps-iso': {
+    description: "a chunk's created_at and updated_at are ISO 8601 strings, not Unix seconds",
+    fails: ['listSegments/response/schema', 'getSegmentDetail/response/schema'],
+  },
+  'segment-detail-without-doc-form': {
+    description: 'Get Chunk answers without doc_form',
+    fails: ['getSegmentDetail/response/fields'],
+  },
+  'segment-list-without-total': {
+    description: 'List Chunks answers without total',
+    fails: ['listSegments/response/fields'],
+  },
+} satisfies Record<string, Deviation>;
+
+export const unixNow = (mock: MockContext) => Math.floor(mock.now() / 1000);
+
+/** A page and limit as Dify reads them: a malformed or non-positive value takes the default; limit is capped. */
+export function pageOf(c: Context<Env>): { page: number; limit: number } {
+  const positive = (value: string | undefined, fallback: number) => {
+    const n = Number(value ?? fallback);
+    return Number.isInteger(n) && n >= 1 ? n : fallback;
+  };
+  return { page: positive(c.req.query('page'), 1), limit: Math.min(MAX_LIMIT, positive(c.req.query('limit'), 20)) };
+}
+
+/** A request's JSON object body, or undefined when it has none. */
+export async function jsonBody(c: Context<Env>): Promise<Record<string, unknown> | undefined> {
+  const body: unknown = await c.req.json().catch(() => undefined);
+  return typeof body === 'object' && body !== null && !Array.isArray(body)
+    ? (body as Record<string, unknown>)
+    : undefined;
+}
+
+const isStringList = (value: unknown) => Array.isArray(value) && value.every((item) => typeof item === 'string');
+
+/** The requested chunk of the document, or the answer that refuses it. */
+export function findSegment(mock: MockContext, c: Context<Env>, doc: MockDocument): MockRecord | Response {
+  const segment = mock.store.segments.get(c.req.param('segment_id')?.toLowerCase() ?? '');
+  if (!segment || segment.documentId !== doc.id) {
+    if (mock.on('unknown-segment-500'))
+      return difyError(c, 500, 'internal_server_error', "'NoneType' object has no attribute 'id'");
+    return difyError(c, 404, 'not_found', 'Segment not found.');
+  }
+  return segment;
+}
+
+/** The child chunks of a segment, by position, as served. */
+export function childrenOf(mock: MockContext, segmentId: string): Record<string, unknown>[] {
+  return [...mock.store.childChunks.values()]
+    .filter((child) => child.segmentId === segmentId)
+    .sort((a, b) => Number(a.fields.position) - Number(b.fields.position))
+    .map((child) => servedChildChunk(mock, child));
+}
+
+export function servedChildChunk(mock: MockContext, child: MockRecord): Record<string, unknown> {
+  const fields = { ...child.fields };
+  if (mock.on('child-chunk-word-count-null')) fields.word_count = null;
+  return fields;
+}
+
+/** A segment as the chunk operations serve it, with its child chunks. */
+export function servedSegment(mock: MockContext, segment: MockRecord): Record<string, unknown> {
+  const fields: Record<string, unknown> = { ...segment.fields, child_chunks: childrenOf(mock, segment.id) };
+  if ((fields.keywords as unknown[]).length === 0 && mock.on('segment-empty-keywords-null')) fields.keywords = null;
+  if (mock.on('segment-timestamps-iso')) {
+    for (const field of ['created_at', 'updated_at'])
+      fields[field] = new Date(Number(fields[field]) * 1000).toISOString();
+  }
+  return fields;
+}
+
+const docForm = (mock: MockContext, doc: MockDocument) => String(mock.store.current(doc).doc_form);
+
+export function segmentRoutes(app: Hono<Env>, mock: MockContext): void {
+  const { on, store } = mock;
+  const auth = bearerAuth(mock);
+
+  app.post(SEGMENTS_PATH, auth, async (c) => {
+    const doc = findDocument(mock, c);
+    if (doc instanceof Response) return doc;
+    const current = store.current(doc);
+    if (current.indexing_status !== 'completed') return difyError(c, 404, 'not_found', 'Document is not completed.');
+    if (!current.enabled) return difyError(c, 404, 'not_found', 'Document is disabled.');
+    const items = (await jsonBody(c))?.segments;
+    const valid =
+      Array.isArray(items) &&
+      items.length > 0 &&
+      items.every(
+        (item: Record<string, unknown>) =>
+          typeof item?.content === 'string' &&
+          item.content.trim() !== '' &&
+          (item.answer === undefined || typeof item.answer === 'string') &&
+          (item.keywords === undefined || isStringList(item.keywords)),
+      );
+    if (!valid) return difyError(c, 400, 'invalid_param', 'segments must be a non-empty list of chunks with content.');
+    const at = unixNow(mock);
+    const author = chunkAuthor(store);
+    let position = Math.max(
+      0,
+      ...[...store.segments.values()].filter((s) => s.documentId === doc.id).map((s) => Number(s.fields.position)),
+    );
+    const created = (items as Record<string, unknown>[]).map((item) => {
+      position += 1;
+      const segment = segmentRecord({
+        id: randomUUID(),
+        datasetId: doc.datasetId,
+        documentId: doc.id,
+        position,
+        content: String(item.content),
+        keywords: (item.keywords as string[] | undefined) ?? [],
+        answer: item.answer as string | undefined,
+        author,
+        at,
+      });
+      store.segments.set(segment.id, segment);
+      if (current.doc_form === 'hierarchical_model') splitIntoChildren(store, segment, at);
+      return servedSegment(mock, segment);
+    });
+    return c.json({ data: created, doc_form: current.doc_form });
+  });
+
+  app.get(SEGMENTS_PATH, auth, (c) => {
+    const doc = findDocument(mock, c);
+    if (doc instanceof Response) return doc;
+    const { page, limit } = pageOf(c);
+    const statuses = c.req.queries('status') ?? [];
+    const keyword = (c.req.query('keyword') ?? '').toLowerCase();
+    const matching = [...store.segments.values()]
+      .filter((segment) => segment.documentId === doc.id)
+      .filter((segment) => statuses.length === 0 || statuses.includes(String(segment.fields.status)))
+      .filter((segment) => String(segment.fields.content).toLowerCase().includes(keyword))
+      .sort((a, b) => Number(a.fields.position) - Number(b.fields.position));
+    const data = matching.slice((page - 1) * limit, page * limit).map((segment) => servedSegment(mock, segment));
+    const total = on('segment-list-without-total') ? {} : { total: matching.length };
+    return c.json({
+      data,
+      doc_form: docForm(mock, doc),
+      ...total,
+      has_more: page * limit < matching.length,
+      limit,
+      page,
+    });
+  });
+
+  app.get(SEGMENT_PATH, auth, (c) => {
+    const doc = findDocument(mock, c);
+    if (doc instanceof Response) return doc;
+    const segment = findSegment(mock, c, doc);
+    if (segment instanceof Response) return segment;
+    const form = on('segment-detail-without-doc-form') ? {} : { doc_form: docForm(mock, doc) };
+    return c.json({ data: servedSegment(mock, segment), ...form });
+  });
+
+  app.post(SEGMENT_PATH, auth, async (c) => {
+    const doc = findDocument(mock, c);
+    if (doc instanceof Response) return doc;
+    const segment = findSegment(mock, c, doc);
+    if (segment instanceof Response) return segment;
+    const changes = (await jsonBody(c))?.segment as Record<string, unknown> | undefined;
+    const valid =
+      typeof changes === 'object' &&
+      changes !== null &&
+      (changes.content === undefined || typeof changes.content === 'string') &&
+      (changes.answer === undefined || typeof changes.answer === 'string') &&
+      (changes.keywords === undefined || isStringList(changes.keywords)) &&
+      (changes.enabled === undefined || typeof changes.enabled === 'boolean') &&
+      (changes.summary === undefined || changes.summary === null || typeof changes.summary === 'string');
+    if (!valid) return difyError(c, 400, 'invalid_param', 'segment must be an object of the fields to change.');
+    const fields = segment.fields;
+    if (!fields.enabled && changes.enabled !== true) {
+      return difyError(c, 400, 'invalid_param', "Can't update disabled segment");
+    }
+    const at = unixNow(mock);
+    const author = chunkAuthor(store);
+    if (typeof changes.enabled === 'boolean') {
+      Object.assign(
+        fields,
+        changes.enabled
+          ? { enabled: true, disabled_at: null, disabled_by: null }
+          : { enabled: false, disabled_at: at, disabled_by: author },
+      );
+    }
+    if (typeof changes.content === 'string' && changes.content !== fields.content) {
+      Object.assign(fields, {
+        content: changes.content,
+        word_count: changes.content.length,
+        tokens: Math.ceil(changes.content.length / 4),
+        index_node_hash: contentHash(changes.content),
+      });
+    }
+    if (changes.answer !== undefined) fields.answer = changes.answer;
+    if (changes.keywords !== undefined) fields.keywords = changes.keywords;
+    if (changes.summary !== undefined) fields.summary = changes.summary;
+    Object.assign(fields, { updated_at: at, updated_by: author });
+    if (changes.regenerate_child_chunks === true && docForm(mock, doc) === 'hierarchical_model') {
+      splitIntoChildren(store, segment, at);
+    }
+    return c.json({ data: servedSegment(mock, segment), doc_form: docForm(mock, doc) });
+  });
+
+  app.delete(SEGMENT_PATH, auth, (c) => {
+    const doc = findDocument(mock, c);
+    if (doc instanceof Response) return doc;
+    const segment = findSegment(mock, c, doc);
+    if (segment instanceof Response) return segment;
+    store.segments.delete(segment.id);
+    for (const child of [...store.childChunks.values()]) {
+      if (child.segmentId === segment.id) store.childChunks.delete(child.id);
+    }
+    return c.body(null, 204);
+  });
+}

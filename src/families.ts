@@ -115,7 +115,8 @@ const SELECTORS: Record<Selector, (operation: Operation, spec: LoadedSpec) => Bi
   'dataset-403': (operation) => (documents(operation, 403) && has(operation, 'dataset_id') ? once(403) : []),
   paginated: (operation) => (isPaginated(operation) ? successBinding(operation) : []),
   'paginated-capped': (operation) =>
-    isPaginated(operation) && (queryParameter(operation, 'limit')?.schema as { maximum?: number }).maximum !== undefined
+    isPaginated(operation) &&
+    (queryParameter(operation, 'limit')?.schema as { maximum?: number } | undefined)?.maximum !== undefined
       ? successBinding(operation)
       : [],
   filtered: (operation) =>

@@ -222,7 +222,7 @@ const timestamps: Template = async (args) => {
   const { response, body } = await read(args);
   const problems: { pointer: string; text: string }[] = [];
   const walk = (node: unknown, at: string) => {
-    if (Array.isArray(node)) node.forEach((item, index) => walk(item, `${at}/${index}`));
+    if (Array.isArray(node)) for (const [index, item] of node.entries()) walk(item, `${at}/${index}`);
     else if (isObject(node))
       for (const [key, value] of Object.entries(node)) {
         const pointer = `${at}/${key}`;

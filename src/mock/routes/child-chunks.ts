@@ -7,9 +7,10 @@ import type { Deviation } from '../deviations';
 import { difyError } from '../errors';
 import { childChunkRecord } from '../fixtures/chunks';
 import { findDocument } from '../lookup';
+import { paginate } from '../paging';
 import type { MockRecord } from '../store';
 import { UUID } from './paths';
-import { findSegment, jsonBody, pageOf, SEGMENT_PATH, servedChildChunk, unixNow } from './segments';
+import { findSegment, jsonBody, SEGMENT_PATH, servedChildChunk, unixNow } from './segments';
 
 const CHILD_CHUNKS_PATH = `${SEGMENT_PATH}/child_chunks`;
 const CHILD_CHUNK_PATH = `${CHILD_CHUNKS_PATH}/:child_chunk_id{${UUID}}`;
@@ -18,6 +19,14 @@ export const childChunkDeviations = {
   'child-chunk-list-page-as-string': {
     description: 'List Child Chunks echoes page and limit as strings',
     fails: ['getChildChunks/response/schema'],
+  },
+  'child-chunk-other-segment-id': {
+    description: "a child chunk's segment_id names another chunk",
+    fails: ['getChildChunks/ids/echo'],
+  },
+  'child-chunk-keyword-ignored': {
+    description: 'List Child Chunks ignores keyword',
+    fails: ['getChildChunks/filters/keyword'],
   },
   'child-chunk-list-without-total-pages': {
     description: 'List Child Chunks answers without total_pages',
@@ -67,18 +76,28 @@ export function childChunkRoutes(app: Hono<Env>, mock: MockContext): void {
   app.get(CHILD_CHUNKS_PATH, auth, (c) => {
     const segment = findParent(mock, c);
     if (segment instanceof Response) return segment;
-    const { page, limit } = pageOf(c);
     const keyword = (c.req.query('keyword') ?? '').toLowerCase();
     const matching = [...store.childChunks.values()]
       .filter((child) => child.segmentId === segment.id)
-      .filter((child) => String(child.fields.content).toLowerCase().includes(keyword))
+      .filter(
+        (child) =>
+          String(child.fields.content).toLowerCase().includes(keyword) ||
+          (keyword !== '' && on('child-chunk-keyword-ignored')),
+      )
       .sort((a, b) => Number(a.fields.position) - Number(b.fields.position));
-    const data = matching.slice((page - 1) * limit, page * limit).map((child) => servedChildChunk(mock, child));
-    const totalPages = on('child-chunk-list-without-total-pages')
-      ? {}
-      : { total_pages: Math.ceil(matching.length / limit) };
+    const { data, total, page, limit } = paginate(mock, c, matching);
+    const totalPages = on('child-chunk-list-without-total-pages') ? {} : { total_pages: Math.ceil(total / limit) };
     const echo = on('child-chunk-list-page-as-string') ? String : Number;
-    return c.json({ data, total: matching.length, ...totalPages, page: echo(page), limit: echo(limit) });
+    return c.json({
+      data: data.map((child) => ({
+        ...servedChildChunk(mock, child),
+        ...(on('child-chunk-other-segment-id') ? { segment_id: randomUUID() } : {}),
+      })),
+      total,
+      ...totalPages,
+      page: echo(page),
+      limit: echo(limit),
+    });
   });
 
   app.patch(CHILD_CHUNK_PATH, auth, async (c) => {

@@ -4,18 +4,17 @@ import type { Context, Hono } from 'hono';
 import { bearerAuth } from '../auth';
 import type { Env, MockContext } from '../context';
 import type { MockDocument } from '../data';
+import { MOCK_IDS } from '../data';
 import type { Deviation } from '../deviations';
 import { difyError } from '../errors';
 import { chunkAuthor, contentHash, segmentRecord, splitIntoChildren } from '../fixtures/chunks';
 import { findDocument } from '../lookup';
+import { paginate } from '../paging';
 import type { MockRecord } from '../store';
 import { DOCUMENT_PATH, UUID } from './paths';
 
 export const SEGMENTS_PATH = `${DOCUMENT_PATH}/segments`;
 export const SEGMENT_PATH = `${SEGMENTS_PATH}/:segment_id{${UUID}}`;
-
-/** Dify serves at most this many items a page, whatever limit asks for. */
-export const MAX_LIMIT = 100;
 
 export const segmentDeviations = {
   'unknown-segment-500': {
@@ -35,6 +34,18 @@ export const segmentDeviations = {
     description: 'Get Chunk answers without doc_form',
     fails: ['getSegmentDetail/response/fields'],
   },
+  'segment-keyword-ignored': {
+    description: 'List Chunks ignores keyword',
+    fails: ['listSegments/filters/keyword'],
+  },
+  'segment-status-ignored': {
+    description: 'List Chunks ignores status',
+    fails: ['listSegments/filters/status'],
+  },
+  'segment-other-document-id': {
+    description: "a chunk's document_id names the knowledge base's other document",
+    fails: ['listSegments/ids/echo', 'getSegmentDetail/ids/echo'],
+  },
   'segment-list-without-total': {
     description: 'List Chunks answers without total',
     fails: ['listSegments/response/fields'],
@@ -42,15 +53,6 @@ export const segmentDeviations = {
 } satisfies Record<string, Deviation>;
 
 export const unixNow = (mock: MockContext) => Math.floor(mock.now() / 1000);
-
-/** A page and limit as Dify reads them: a malformed or non-positive value takes the default; limit is capped. */
-export function pageOf(c: Context<Env>): { page: number; limit: number } {
-  const positive = (value: string | undefined, fallback: number) => {
-    const n = Number(value ?? fallback);
-    return Number.isInteger(n) && n >= 1 ? n : fallback;
-  };
-  return { page: positive(c.req.query('page'), 1), limit: Math.min(MAX_LIMIT, positive(c.req.query('limit'), 20)) };
-}
 
 /** A request's JSON object body, or undefined when it has none. */
 export async function jsonBody(c: Context<Env>): Promise<Record<string, unknown> | undefined> {
@@ -90,6 +92,7 @@ export function servedChildChunk(mock: MockContext, child: MockRecord): Record<s
 /** A segment as the chunk operations serve it, with its child chunks. */
 export function servedSegment(mock: MockContext, segment: MockRecord): Record<string, unknown> {
   const fields: Record<string, unknown> = { ...segment.fields, child_chunks: childrenOf(mock, segment.id) };
+  if (mock.on('segment-other-document-id')) fields.document_id = MOCK_IDS.nonFileDocumentId;
   if ((fields.keywords as unknown[]).length === 0 && mock.on('segment-empty-keywords-null')) fields.keywords = null;
   if (mock.on('segment-timestamps-iso')) {
     for (const field of ['created_at', 'updated_at'])
@@ -151,23 +154,26 @@ export function segmentRoutes(app: Hono<Env>, mock: MockContext): void {
   app.get(SEGMENTS_PATH, auth, (c) => {
     const doc = findDocument(mock, c);
     if (doc instanceof Response) return doc;
-    const { page, limit } = pageOf(c);
     const statuses = c.req.queries('status') ?? [];
     const keyword = (c.req.query('keyword') ?? '').toLowerCase();
     const matching = [...store.segments.values()]
       .filter((segment) => segment.documentId === doc.id)
-      .filter((segment) => statuses.length === 0 || statuses.includes(String(segment.fields.status)))
-      .filter((segment) => String(segment.fields.content).toLowerCase().includes(keyword))
+      .filter(
+        (segment) =>
+          statuses.length === 0 || statuses.includes(String(segment.fields.status)) || on('segment-status-ignored'),
+      )
+      .filter(
+        (segment) =>
+          String(segment.fields.content).toLowerCase().includes(keyword) ||
+          (keyword !== '' && on('segment-keyword-ignored')),
+      )
       .sort((a, b) => Number(a.fields.position) - Number(b.fields.position));
-    const data = matching.slice((page - 1) * limit, page * limit).map((segment) => servedSegment(mock, segment));
-    const total = on('segment-list-without-total') ? {} : { total: matching.length };
+    const { data, total, ...page } = paginate(mock, c, matching);
     return c.json({
-      data,
+      data: data.map((segment) => servedSegment(mock, segment)),
       doc_form: docForm(mock, doc),
-      ...total,
-      has_more: page * limit < matching.length,
-      limit,
-      page,
+      ...(on('segment-list-without-total') ? {} : { total }),
+      ...page,
     });
   });
 

@@ -190,7 +190,6 @@ test.describe('hostile strings in a report', () => {
     return {
       tool: { name: 'dify-knowledge-conformance', version: HOSTILE },
       target: { kind: 'mock', baseUrl: `http://127.0.0.1/v1/${IMG}`, deviations: [HOSTILE], insecureTls: true },
-      spec: { file: HOSTILE, title: HOSTILE, version: HOSTILE, sha256: HOSTILE },
       expectationsFile: HOSTILE,
       startedAt: HOSTILE,
       durationMs: 1,
@@ -228,7 +227,26 @@ test.describe('hostile strings in a report', () => {
       coverage: {
         statusCodes: { [HOSTILE]: [{ status: HOSTILE, exercised: false, checks: [], reason: HOSTILE }] },
         fields: { [HOSTILE]: [{ field: HOSTILE, seen: false }] },
+        parameters: {
+          [HOSTILE]: [
+            {
+              name: HOSTILE,
+              in: HOSTILE,
+              exercised: false,
+              values: [{ value: HOSTILE, exercised: true }],
+              reason: HOSTILE,
+            },
+          ],
+        },
       },
+      spec: {
+        file: HOSTILE,
+        title: HOSTILE,
+        version: HOSTILE,
+        sha256: HOSTILE,
+        notes: [{ at: HOSTILE, note: HOSTILE }],
+      },
+      discovery: { ids: { [HOSTILE]: HOSTILE }, gaps: { [HOSTILE]: HOSTILE }, requests: 1 },
       summary,
     };
   }

@@ -17,6 +17,7 @@ import {
   type ConformanceReport,
   fieldsSeen,
   linkBlocked,
+  parameterCoverage,
   runFails,
   statusCoverage,
   summarize,
@@ -134,6 +135,10 @@ export default class ConformanceReporter implements Reporter {
       coverage: {
         statusCodes: statusCoverage(documentedStatuses(spec, operations), this.results, this.catalog.checks),
         fields,
+        parameters: parameterCoverage(
+          operations.flatMap((id) => spec.operations.get(id) ?? []),
+          this.results,
+        ),
       },
       summary,
     };

@@ -204,6 +204,34 @@ export function renderHtml(report: ConformanceReport): string {
     })
     .join('');
 
+  // One row per operation: what the run exercised of it, and why the rest was not.
+  const operationRow = ([op, statuses]: [string, StatusCoverage[]]) => {
+    const parameters = report.coverage.parameters?.[op] ?? [];
+    const got = statuses.map((c) => mark(c.exercised, esc(c.status), esc(c.status))).join(' ');
+    const params = parameters
+      .map(
+        (p) =>
+          `${mark(p.exercised, `<code>${esc(p.name)}</code>`, `<code>${esc(p.name)}</code>`)}` +
+          (p.values ? ` (${p.values.map((v) => mark(v.exercised, esc(v.value), esc(v.value))).join(', ')})` : ''),
+      )
+      .join('<br>');
+    const gaps = [
+      ...statuses.filter((c) => !c.exercised).map((c) => `${esc(c.status)}: ${esc(c.reason ?? '')}`),
+      ...parameters.filter((p) => p.reason).map((p) => `<code>${esc(p.name)}</code>: ${esc(p.reason)}`),
+    ];
+    const exercised = statuses.filter((c) => c.exercised).length;
+    return (
+      `<tr><td><code>${esc(op)}</code></td><td>${exercised} of ${statuses.length}: ${got}</td><td>${params || '—'}</td>` +
+      `<td>${gaps.length ? `<details><summary>${gaps.length} gap(s)</summary><ul>${gaps.map((g) => `<li>${g}</li>`).join('')}</ul></details>` : 'none'}</td></tr>`
+    );
+  };
+  const coverageEntries = Object.entries(report.coverage.statusCodes);
+  const touched = coverageEntries.filter(([, list]) => list.some((c) => c.exercised)).length;
+  const operationCoverage =
+    `<p>${touched} of ${coverageEntries.length} operations answered with a documented status.</p>` +
+    '<div class="scroll"><table class="cov"><thead><tr><th>Operation</th><th>Documented statuses got</th>' +
+    `<th>Parameters and values sent</th><th>Gaps, and why</th></tr></thead><tbody>${coverageEntries.map(operationRow).join('')}</tbody></table></div>`;
+
   const statusCoverage = Object.entries(report.coverage.statusCodes)
     .map(
       ([op, list]) =>
@@ -308,6 +336,7 @@ ${failureSection}
 <h2>Checks by operation</h2>
 <p id="filter" hidden><label><input type="checkbox" id="failures-only"> Show failures only</label></p>
 ${matrix}
+<h2>Coverage by operation</h2>${operationCoverage}
 <h2>Status-code coverage</h2>${statusCoverage}
 <h2>Documented fields seen in success answers</h2>${fieldCoverage}
 ${notesSection(spec.notes ?? [], esc)}

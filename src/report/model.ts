@@ -2,11 +2,13 @@
 // verdict, and coverage. schemas/conformance-report.schema.json documents it.
 
 import type { TestCase, TestResult } from '@playwright/test/reporter';
+import type { OpenAPIV3 } from 'openapi-types';
 import type { CheckDef } from '../catalog';
 import type { Discovered } from '../config';
 import type { ContractNote } from '../contract';
 import type { Expectation } from '../expectations';
 import type { Exchange } from '../http';
+import type { Operation } from '../spec';
 
 export type Outcome =
   | 'passed'
@@ -49,6 +51,16 @@ export interface StatusCoverage {
   /** Checks whose requests got this status. */
   checks: string[];
   /** Why no check got it, e.g. "DIFY_API_DISABLED_DATASET_ID is not set". */
+  reason?: string;
+}
+
+/** A documented parameter of an operation: whether any request sent it, and which of its documented values. */
+export interface ParameterCoverage {
+  name: string;
+  in: string;
+  exercised: boolean;
+  /** For a parameter with documented values: each, and whether a request sent it. */
+  values?: { value: string; exercised: boolean }[];
   reason?: string;
 }
 
@@ -95,6 +107,8 @@ export interface ConformanceReport {
     statusCodes: Record<string, StatusCoverage[]>;
     /** Per operation with a documented JSON success answer. */
     fields: Record<string, FieldCoverage[]>;
+    /** Per operation, its documented path and query parameters. */
+    parameters: Record<string, ParameterCoverage[]>;
   };
   summary: Summary;
 }
@@ -259,6 +273,76 @@ export function statusCoverage(
           : 'no check in the catalog provokes it';
       return { status, exercised: false, checks: [], reason };
     });
+  }
+  return coverage;
+}
+
+type Parameter = OpenAPIV3.ParameterObject;
+
+/** The values a request gave each path and query parameter of an operation. */
+function sentValues(operation: Operation, url: string): Map<string, string[]> {
+  const sent = new Map<string, string[]>();
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return sent;
+  }
+  for (const [name, value] of parsed.searchParams) sent.set(name, [...(sent.get(name) ?? []), value]);
+  // The template's segments line up with the URL path's last ones (the API base comes before them).
+  const template = operation.path.split('/');
+  const segments = parsed.pathname.split('/').slice(-template.length);
+  template.forEach((segment, index) => {
+    const name = /^\{(\w+)\}$/.exec(segment)?.[1];
+    const value = segments[index];
+    if (name && value !== undefined) sent.set(name, [decodeURIComponent(value)]);
+  });
+  return sent;
+}
+
+const documentedValues = (parameter: Parameter): unknown[] | undefined => {
+  const schema = parameter.schema as OpenAPIV3.SchemaObject | undefined;
+  if (schema?.type === 'boolean') return [true, false];
+  return schema?.enum ?? ((schema as OpenAPIV3.ArraySchemaObject | undefined)?.items as OpenAPIV3.SchemaObject)?.enum;
+};
+
+/** Per operation, which documented parameters (and documented values) the run's requests sent. */
+export function parameterCoverage(
+  operations: Operation[],
+  results: CheckResult[],
+): Record<string, ParameterCoverage[]> {
+  const coverage: Record<string, ParameterCoverage[]> = {};
+  for (const operation of operations) {
+    const sent = new Map<string, Set<string>>();
+    for (const exchange of results.flatMap((r) => r.evidence)) {
+      if (exchange.operationId !== operation.operationId) continue;
+      for (const [name, values] of sentValues(operation, exchange.url)) {
+        const known = sent.get(name) ?? new Set<string>();
+        for (const value of values) known.add(value);
+        sent.set(name, known);
+      }
+    }
+    coverage[operation.operationId] = ((operation.definition.parameters ?? []) as Parameter[])
+      .filter((p) => p.in === 'path' || p.in === 'query')
+      .map((parameter) => {
+        const given = sent.get(parameter.name) ?? new Set<string>();
+        const documented = documentedValues(parameter)?.map(String);
+        const values = documented?.map((value) => ({ value, exercised: given.has(value) }));
+        const missing = values?.filter((v) => !v.exercised).map((v) => v.value) ?? [];
+        const exercised = given.size > 0;
+        const reason = !exercised
+          ? 'no request sent it'
+          : missing.length > 0
+            ? `no request sent ${missing.join(', ')}`
+            : undefined;
+        return {
+          name: parameter.name,
+          in: parameter.in,
+          exercised,
+          ...(values ? { values } : {}),
+          ...(reason ? { reason } : {}),
+        };
+      });
   }
   return coverage;
 }

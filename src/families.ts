@@ -45,9 +45,16 @@ interface Binding {
   case: Record<string, unknown>;
 }
 
-/** Path parameters that name a resource: not those with documented values (an action, a model type). */
+/**
+ * Path parameters that name a resource: not those with documented values (an action, a model type),
+ * nor those the contract marks `x-not-found: false` (an unknown value is not what its 404 documents).
+ */
 const resourceIds = (operation: Operation) =>
-  pathParameters(operation).filter((p) => !(p.schema as { enum?: unknown[] } | undefined)?.enum);
+  pathParameters(operation).filter(
+    (p) =>
+      !(p.schema as { enum?: unknown[] } | undefined)?.enum &&
+      (p as { 'x-not-found'?: unknown })['x-not-found'] !== false,
+  );
 const once = (status: number): Binding[] => [{ vars: { status: String(status) }, case: {} }];
 const has = (operation: Operation, name: string) => pathParameters(operation).some((p) => p.name === name);
 

@@ -46,7 +46,8 @@ export const faultDeviations = {
     sees: ['getDocumentDetail/metadata-all/*'],
   },
   'undocumented-field': {
-    description: 'every successful GET answer (its top-level object) carries an undocumented field',
+    description:
+      'every successful GET answer (its top-level object, or each item of a list) carries an undocumented field',
     fails: ['getDocumentDetail/metadata-only/exact-fields'],
     warns: [
       '*/response/undocumented-fields',
@@ -98,16 +99,23 @@ export function answerDeviations(mock: MockContext): MiddlewareHandler<Env> {
     const traceback = c.res.status === 404 && on('error-leaks-traceback');
     if (!(extraField || traceback) || !c.res.headers.get('content-type')?.includes('application/json')) return;
     const body: unknown = await c.res.clone().json();
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) return;
-    const fields = body as Record<string, unknown>;
-    if (extraField) fields.x_conformance_internal = 'not in the spec';
-    else if (fields.code === 'not_found') fields.message = `${fields.message}\n${TRACEBACK}`;
-    else return;
+    if (typeof body !== 'object' || body === null) return;
+    // A list answer (List Knowledge Tags) gets the field in each of its items.
+    if (Array.isArray(body)) {
+      if (!extraField) return;
+      for (const item of body)
+        if (typeof item === 'object' && item !== null) item.x_conformance_internal = 'not in the spec';
+    } else {
+      const fields = body as Record<string, unknown>;
+      if (extraField) fields.x_conformance_internal = 'not in the spec';
+      else if (fields.code === 'not_found') fields.message = `${fields.message}\n${TRACEBACK}`;
+      else return;
+    }
     const headers = new Headers(c.res.headers);
     headers.delete('content-length');
     const status = c.res.status;
     // Unset first: Hono's setter would otherwise copy the old headers, a stale Content-Length among them.
     c.res = undefined;
-    c.res = new Response(JSON.stringify(fields), { status, headers });
+    c.res = new Response(JSON.stringify(body), { status, headers });
   };
 }

@@ -34,14 +34,35 @@ test('the conforming mock passes every check, none skipped, and writes the three
       .filter((c) => !c.exercised && !c.reason),
   ).toEqual([]);
   expect(Object.keys(coverage?.fields ?? {}).sort()).toEqual([
+    'createDataset',
     'createDocumentFromFile',
+    'createKnowledgeTag',
     'downloadDocument',
+    'getAvailableModels',
     'getDatasetDetail',
     'getDocumentDetail',
     'getDocumentIndexingStatus',
+    'getKnowledgeTags',
+    'listDatasets',
+    'listDatasourcePlugins',
     'listDocuments',
+    'queryDatasetTags',
+    'runPipeline',
+    'updateDataset',
+    'updateKnowledgeTag',
+    'uploadPipelineFile',
   ]);
+  // Writes whose answers no check reads yet (they have no lifecycle rows): the report shows their fields unseen.
+  const unread = [
+    'createDataset',
+    'createKnowledgeTag',
+    'runPipeline',
+    'updateDataset',
+    'updateKnowledgeTag',
+    'uploadPipelineFile',
+  ];
   for (const [operationId, fields] of Object.entries(coverage?.fields ?? {})) {
+    if (unread.includes(operationId)) continue;
     expect(
       fields.filter((f) => !f.seen),
       operationId,

@@ -19,6 +19,10 @@ export const tagDeviations = {
     description: 'List Knowledge Tags leaves binding_count out of its items',
     fails: ['getKnowledgeTags/response/fields'],
   },
+  'dataset-tags-bare-list': {
+    description: 'Get Knowledge Base Tags answers a bare list of tags, as List Knowledge Tags does, not {data, total}',
+    fails: ['queryDatasetTags/response/schema'],
+  },
   'dataset-tags-without-total': {
     description: 'Get Knowledge Base Tags answers without total',
     fails: ['queryDatasetTags/response/fields'],
@@ -134,6 +138,7 @@ export function tagRoutes(app: Hono<Env>, mock: MockContext): void {
     const dataset = findDataset(mock, c, c.get('tenantId'));
     if (dataset instanceof Response) return dataset;
     const data = boundTags(store, dataset.id).map((tag) => ({ id: tag.id, name: tag.fields.name }));
+    if (on('dataset-tags-bare-list')) return c.json(data);
     return c.json(on('dataset-tags-without-total') ? { data } : { data, total: data.length });
   });
 }

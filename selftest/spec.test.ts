@@ -12,13 +12,29 @@ const UPSTREAM = path.resolve(PROJECT_ROOT, '..', 'shared', 'upstream');
 test('our spec loads, documents its operations and compiles every response schema', async () => {
   const spec = await loadSpec(DEFAULT_SPEC);
   expect([...spec.operations.keys()].sort()).toEqual([
+    'bindTagsToDataset',
+    'createDataset',
     'createDocumentFromFile',
+    'createKnowledgeTag',
+    'deleteDataset',
     'deleteDocument',
+    'deleteKnowledgeTag',
     'downloadDocument',
+    'getAvailableModels',
     'getDatasetDetail',
     'getDocumentDetail',
     'getDocumentIndexingStatus',
+    'getKnowledgeTags',
+    'listDatasets',
+    'listDatasourcePlugins',
     'listDocuments',
+    'queryDatasetTags',
+    'runDatasourceNode',
+    'runPipeline',
+    'unbindTagFromDataset',
+    'updateDataset',
+    'updateKnowledgeTag',
+    'uploadPipelineFile',
   ]);
   expect(spec.sha256).toMatch(/^[0-9a-f]{64}$/);
   expect(new Validators(spec).compileAll()).toBeGreaterThan(5);

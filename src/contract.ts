@@ -64,10 +64,19 @@ export function propertiesOf(schema: unknown): { documented: string[]; required:
   return { documented: Object.keys(object.properties ?? {}), required: object.required ?? [] };
 }
 
-/** Object schemas whose fields the fields check reads: the answer itself and its list items. */
+/**
+ * Object schemas whose fields the fields check reads: the answer itself and its list items; an
+ * answer that is itself a list (List Knowledge Tags) has only its items, at `''`.
+ */
 export function fieldScopes(schema: unknown): { at: string; schema: OpenAPIV3.SchemaObject; list: boolean }[] {
   const top = (schema ?? {}) as OpenAPIV3.SchemaObject;
-  const scopes = [{ at: '', schema: top, list: false }];
+  if (top.type === 'array') {
+    const items = top.items as OpenAPIV3.SchemaObject | undefined;
+    return items?.properties ? [{ at: '', schema: items, list: true }] : [];
+  }
+  const scopes: { at: string; schema: OpenAPIV3.SchemaObject; list: boolean }[] = [
+    { at: '', schema: top, list: false },
+  ];
   for (const [name, property] of Object.entries(top.properties ?? {})) {
     const items = (property as OpenAPIV3.ArraySchemaObject).items as OpenAPIV3.SchemaObject | undefined;
     if (items?.properties) scopes.push({ at: `/${name}`, schema: items, list: true });

@@ -55,9 +55,16 @@ interface Binding {
   case: Record<string, unknown>;
 }
 
-/** Path parameters that name a resource: not those with documented values (an action, a model type). */
+/**
+ * Path parameters that name a resource: not those with documented values (an action, a model type),
+ * nor those the contract marks `x-not-found: false` (an unknown value is not what its 404 documents).
+ */
 const resourceIds = (operation: Operation) =>
-  pathParameters(operation).filter((p) => !(p.schema as { enum?: unknown[] } | undefined)?.enum);
+  pathParameters(operation).filter(
+    (p) =>
+      !(p.schema as { enum?: unknown[] } | undefined)?.enum &&
+      (p as { 'x-not-found'?: unknown })['x-not-found'] !== false,
+  );
 /**
  * The ids an unknown-id check can single out. A write names no real resource but its knowledge base
  * (src/params.ts), so every id after the first it spares is unknown in all its requests already:

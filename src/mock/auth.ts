@@ -14,7 +14,8 @@ export const authDeviations = {
   },
   'lookup-before-auth': {
     description: 'the knowledge base is looked up before the key is checked (404/403 without a key)',
-    fails: ['*/auth/before-lookup'],
+    // A write to the knowledge base itself names an unknown one (see pathValues), so there every bad key gets 404.
+    fails: ['*/auth/before-lookup', 'updateDataset/auth/*', 'deleteDataset/auth/*'],
     sees: ['*/auth/*', '*/errors/no-leaks'],
   },
   'basic-scheme-400': {

@@ -58,7 +58,7 @@ export interface MockDocument {
 
 const TENANT_A = 'c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f';
 const TENANT_B = 'f5e4d3c2-b1a0-4f9e-8d7c-6b5a4f3e2d1c';
-const USER_A = 'ad313dd6-ef04-4dd1-a5b0-c0f0b9e2e7e4';
+export const USER_A = 'ad313dd6-ef04-4dd1-a5b0-c0f0b9e2e7e4';
 const PROCESS_RULE_ID = 'e1f2a3b4-c5d6-7890-ef12-345678901234';
 
 /** The metadata fields the main knowledge base defines; the guide document fills them in. */
@@ -71,13 +71,13 @@ export const MOCK_KEYS: Record<string, string> = { [MOCK_FOREIGN_API_KEY]: TENAN
 /** The workspace the suite's key (MOCK_API_KEY or the one configured) belongs to. */
 export const MOCK_HOME_TENANT = TENANT_A;
 
-function knowledgeBase(
+/** A knowledge base as Get Knowledge Base shows it (less the counts); `extra` replaces default fields. */
+export function knowledgeBase(
   id: string,
   tenantId: string,
   apiEnabled: boolean,
   name: string,
-  docMetadata: Record<string, unknown>[] = [],
-  docForm = 'text_model',
+  extra: Record<string, unknown> = {},
 ): MockDataset {
   const fields = {
     id,
@@ -108,10 +108,10 @@ function knowledgeBase(
     },
     summary_index_setting: null,
     tags: [],
-    doc_form: docForm,
+    doc_form: 'text_model',
     external_knowledge_info: null,
     external_retrieval_model: null,
-    doc_metadata: docMetadata,
+    doc_metadata: [],
     built_in_field_enabled: false,
     pipeline_id: null,
     runtime_mode: null,
@@ -120,14 +120,36 @@ function knowledgeBase(
     is_published: false,
     enable_api: apiEnabled,
     is_multimodal: false,
+    ...extra,
   };
   return { id, tenantId, apiEnabled, fields };
 }
 
+/** The knowledge pipeline of the main knowledge base (its datasource nodes are in fixtures/knowledge-bases.ts). */
+export const MOCK_PIPELINE_ID = '0b1c2d3e-4f50-4617-8829-3a4b5c6d7e8f';
+
 export const MOCK_DATASETS: readonly MockDataset[] = [
-  // Parent-child, so that its documents' segments have child chunks to read.
-  knowledgeBase(MOCK_IDS.datasetId, TENANT_A, true, 'Conformance fixtures', METADATA_FIELDS, 'hierarchical_model'),
+  // Parent-child, so that its documents' segments have child chunks to read; built by a pipeline.
+  knowledgeBase(MOCK_IDS.datasetId, TENANT_A, true, 'Conformance fixtures', {
+    doc_metadata: METADATA_FIELDS,
+    doc_form: 'hierarchical_model',
+    pipeline_id: MOCK_PIPELINE_ID,
+    runtime_mode: 'rag_pipeline',
+    is_published: true,
+  }),
   knowledgeBase(MOCK_IDS.apiDisabledDatasetId, TENANT_A, false, 'API off'),
+  // More of workspace A, for List Knowledge Bases' pages, keyword and tags.
+  knowledgeBase('1d2e3f40-5162-4738-89a0-b1c2d3e4f506', TENANT_A, true, 'Product manuals', {
+    indexing_technique: 'economy',
+    permission: 'all_team_members',
+    created_at: 1741266000,
+  }),
+  knowledgeBase('2e3f4051-6273-4849-9ab1-c2d3e4f50617', TENANT_A, true, 'Support answers', {
+    doc_form: 'qa_model',
+    app_count: 2,
+    created_at: 1741265000,
+  }),
+  knowledgeBase('3f405162-7384-495a-8bc2-d3e4f5061728', TENANT_A, true, 'Release notes', { created_at: 1741264000 }),
   knowledgeBase(MOCK_IDS.foreignDatasetId, TENANT_B, true, 'Workspace B plans'),
 ];
 

@@ -46,7 +46,8 @@ export const faultDeviations = {
     sees: ['getDocumentDetail/metadata-all/*'],
   },
   'undocumented-field': {
-    description: 'every successful GET answer (its top-level object) carries an undocumented field',
+    description:
+      'every successful GET answer (its top-level object, or each item of a list) carries an undocumented field',
     fails: ['getDocumentDetail/metadata-only/exact-fields'],
     warns: [
       '*/response/undocumented-fields',
@@ -107,7 +108,12 @@ export function answerDeviations(mock: MockContext): MiddlewareHandler<Env> {
     if (!(extraField || traceback || milliseconds)) return;
     if (milliseconds) toMilliseconds(body);
     let changed = milliseconds;
-    if (typeof body === 'object' && body !== null && !Array.isArray(body)) {
+    // A list answer (List Knowledge Tags) gets the field in each of its items.
+    if (extraField && Array.isArray(body)) {
+      for (const item of body)
+        if (typeof item === 'object' && item !== null) item.x_conformance_internal = 'not in the spec';
+      changed = true;
+    } else if (typeof body === 'object' && body !== null && !Array.isArray(body)) {
       const fields = body as Record<string, unknown>;
       if (extraField) fields.x_conformance_internal = 'not in the spec';
       if (traceback && fields.code === 'not_found') fields.message = `${fields.message}\n${TRACEBACK}`;

@@ -1,10 +1,13 @@
-// Get Knowledge Base: one knowledge base's settings, with its document counts taken from the store.
-import type { Hono } from 'hono';
+// Knowledge bases: create, list (pages, keyword, tags), read, update, delete; counts and tags come from the store.
+import { randomUUID } from 'node:crypto';
+import type { Context, Hono } from 'hono';
 import { bearerAuth } from '../auth';
 import type { Env, MockContext } from '../context';
-import { MOCK_IDS } from '../data';
+import { knowledgeBase, MOCK_IDS, type MockDataset } from '../data';
 import type { Deviation } from '../deviations';
+import { difyError } from '../errors';
 import { findDataset } from '../lookup';
+import type { MockRecord, Store } from '../store';
 import { DATASET_PATH } from './paths';
 
 export const datasetDeviations = {
@@ -20,24 +23,180 @@ export const datasetDeviations = {
     description: 'Get Knowledge Base answers with a different id from the one asked for',
     fails: ['getDatasetDetail/ids/echo'],
   },
+  'dataset-list-total-as-string': {
+    description: 'List Knowledge Bases sends total as a string',
+    fails: ['listDatasets/response/schema'],
+  },
+  'dataset-list-items-without-tags': {
+    description: 'List Knowledge Bases leaves tags out of its items',
+    fails: ['listDatasets/response/fields'],
+  },
+  'dataset-delete-unknown-204': {
+    description: 'Delete Knowledge Base answers 204 for a knowledge base that does not exist',
+    fails: ['deleteDataset/errors/unknown-dataset'],
+  },
+  'dataset-update-api-disabled-served': {
+    description: 'Update Knowledge Base changes a knowledge base whose API access is off',
+    fails: ['updateDataset/errors/api-disabled-dataset'],
+  },
 } satisfies Record<string, Deviation>;
+
+const PERMISSIONS = ['only_me', 'all_team_members', 'partial_members'];
+const TECHNIQUES = ['high_quality', 'economy'];
+
+/** The request's JSON object body, or undefined when it has none (or it is not an object). */
+export async function jsonBody(c: Context<Env>): Promise<Record<string, unknown> | undefined> {
+  const body: unknown = await c.req.json().catch(() => undefined);
+  return typeof body === 'object' && body !== null && !Array.isArray(body)
+    ? (body as Record<string, unknown>)
+    : undefined;
+}
+
+/** The tags bound to a knowledge base, in the order they were created. */
+export function boundTags(store: Store, datasetId: string): MockRecord[] {
+  return [...store.tags.values()].filter((tag) => store.tagBindings.has(`${tag.id} ${datasetId}`));
+}
+
+/** Whether a body field, when sent, is a string of 1 to `max` characters. */
+const validName = (value: unknown, max: number) =>
+  typeof value === 'string' && value.length >= 1 && value.length <= max;
 
 export function datasetRoutes(app: Hono<Env>, mock: MockContext): void {
   const { on, store } = mock;
+  const auth = bearerAuth(mock);
 
-  app.get(DATASET_PATH, bearerAuth(mock), (c) => {
-    const dataset = findDataset(mock, c, c.get('tenantId'));
-    if (dataset instanceof Response) return dataset;
+  /** A knowledge base as the API answers it: its fields, its bound tags and its document counts now. */
+  function datasetBody(dataset: MockDataset): Record<string, unknown> {
     const docs = store.documentsOf(dataset.id).map((doc) => store.current(doc));
-    const body: Record<string, unknown> = {
+    return {
       ...dataset.fields,
-      document_count: on('dataset-counts-as-strings') ? String(docs.length) : docs.length,
+      tags: boundTags(store, dataset.id).map((tag) => tag.fields),
+      document_count: docs.length,
       word_count: docs.reduce((sum, doc) => sum + Number(doc.word_count), 0),
       total_documents: docs.length,
       total_available_documents: docs.filter((doc) => doc.enabled && doc.display_status === 'available').length,
     };
+  }
+
+  /** What the body asks to change that the contract refuses, in Dify's words, or undefined. */
+  function invalidSettings(body: Record<string, unknown>): string | undefined {
+    if ('name' in body && !validName(body.name, 40)) return 'name must be 1 to 40 characters.';
+    if ('description' in body && (typeof body.description !== 'string' || body.description.length > 400))
+      return 'description must be at most 400 characters.';
+    if ('permission' in body && !PERMISSIONS.includes(String(body.permission))) return 'Invalid permission.';
+    if (body.indexing_technique != null && !TECHNIQUES.includes(String(body.indexing_technique)))
+      return 'Invalid indexing technique.';
+    return undefined;
+  }
+
+  const nameTaken = (tenantId: string, name: unknown, except?: string) =>
+    [...store.datasets.values()].some((d) => d.tenantId === tenantId && d.fields.name === name && d.id !== except);
+
+  app.post('/v1/datasets', auth, async (c) => {
+    const body = await jsonBody(c);
+    if (!body || !validName(body.name, 40))
+      return difyError(c, 400, 'invalid_param', 'name must be 1 to 40 characters.');
+    const invalid = invalidSettings(body);
+    if (invalid) return difyError(c, 400, 'invalid_param', invalid);
+    const tenantId = c.get('tenantId');
+    if (nameTaken(tenantId, body.name)) {
+      return difyError(
+        c,
+        409,
+        'dataset_name_duplicate',
+        'The dataset name already exists. Please modify your dataset name.',
+      );
+    }
+    const now = Math.floor(mock.now() / 1000);
+    const dataset = knowledgeBase(randomUUID(), tenantId, true, String(body.name), {
+      description: body.description ?? '',
+      permission: body.permission ?? 'only_me',
+      provider: body.provider ?? 'vendor',
+      indexing_technique: body.indexing_technique ?? 'high_quality',
+      created_at: now,
+      updated_at: now,
+    });
+    store.datasets.set(dataset.id, dataset);
+    return c.json(datasetBody(dataset));
+  });
+
+  app.get('/v1/datasets', auth, (c) => {
+    const page = Math.max(1, Number(c.req.query('page') ?? 1) || 1);
+    const limit = Math.max(1, Number(c.req.query('limit') ?? 20) || 20);
+    const keyword = (c.req.query('keyword') ?? '').toLowerCase();
+    const tagIds = c.req.queries('tag_ids') ?? [];
+    const all = [...store.datasets.values()]
+      .filter((d) => d.tenantId === c.get('tenantId'))
+      .filter((d) => String(d.fields.name).toLowerCase().includes(keyword))
+      .filter((d) => tagIds.length === 0 || tagIds.some((tag) => store.tagBindings.has(`${tag} ${d.id}`)))
+      .sort((a, b) => Number(b.fields.created_at) - Number(a.fields.created_at));
+    const data = all.slice((page - 1) * limit, page * limit).map(datasetBody);
+    if (on('dataset-list-items-without-tags')) for (const item of data) delete item.tags;
+    const total = on('dataset-list-total-as-string') ? String(all.length) : all.length;
+    return c.json({ data, has_more: page * limit < all.length, limit, total, page });
+  });
+
+  app.get(DATASET_PATH, auth, (c) => {
+    const dataset = findDataset(mock, c, c.get('tenantId'));
+    if (dataset instanceof Response) return dataset;
+    const body = datasetBody(dataset);
+    if (on('dataset-counts-as-strings')) body.document_count = String(body.document_count);
     if (on('dataset-without-description')) delete body.description;
     if (on('dataset-detail-other-id')) body.id = MOCK_IDS.foreignDatasetId;
     return c.json(body);
   });
+
+  app.patch(DATASET_PATH, auth, async (c) => {
+    let dataset = findDataset(mock, c, c.get('tenantId'));
+    if (dataset instanceof Response) {
+      const refused = dataset;
+      const disabled = store.datasets.get(c.req.param('dataset_id').toLowerCase());
+      const serve = refused.status === 403 && disabled && on('dataset-update-api-disabled-served');
+      if (!serve) return refused;
+      dataset = disabled;
+    }
+    const body = (await jsonBody(c)) ?? {};
+    const invalid = invalidSettings(body);
+    if (invalid) return difyError(c, 400, 'invalid_param', invalid);
+    const changes = [
+      'name',
+      'description',
+      'permission',
+      'indexing_technique',
+      'embedding_model',
+      'embedding_model_provider',
+    ]
+      .filter((field) => field in body)
+      .map((field) => [field, body[field]]);
+    Object.assign(dataset.fields, Object.fromEntries(changes), { updated_at: Math.floor(mock.now() / 1000) });
+    const members = dataset.fields.permission === 'partial_members' ? partialMembers(body) : [];
+    return c.json({ ...datasetBody(dataset), partial_member_list: members });
+  });
+
+  app.delete(DATASET_PATH, auth, (c) => {
+    if (on('dataset-delete-unknown-204') && !store.datasets.has(c.req.param('dataset_id').toLowerCase())) {
+      return c.body(null, 204);
+    }
+    const dataset = findDataset(mock, c, c.get('tenantId'));
+    if (dataset instanceof Response) return dataset;
+    if (Number(dataset.fields.app_count) > 0) {
+      return difyError(
+        c,
+        409,
+        'dataset_in_use',
+        'The dataset is being used by some apps. Please remove the dataset from the apps before deleting it.',
+      );
+    }
+    store.datasets.delete(dataset.id);
+    for (const doc of store.documentsOf(dataset.id)) store.documents.delete(doc.id);
+    for (const binding of [...store.tagBindings])
+      if (binding.endsWith(` ${dataset.id}`)) store.tagBindings.delete(binding);
+    return c.body(null, 204);
+  });
+}
+
+/** The account IDs an update grants access to. */
+function partialMembers(body: Record<string, unknown>): string[] {
+  const list = Array.isArray(body.partial_member_list) ? body.partial_member_list : [];
+  return list.map((member) => String((member as { user_id?: unknown }).user_id ?? '')).filter(Boolean);
 }

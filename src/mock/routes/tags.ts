@@ -1,8 +1,144 @@
 // Tags: create, list, rename, delete, bind to and unbind from knowledge bases, a knowledge base's tags.
-import type { Hono } from 'hono';
+import { randomUUID } from 'node:crypto';
+import type { Context, Hono } from 'hono';
+import { bearerAuth } from '../auth';
 import type { Env, MockContext } from '../context';
 import type { Deviation } from '../deviations';
+import { difyError } from '../errors';
+import { findDataset } from '../lookup';
+import type { MockRecord } from '../store';
+import { boundTags, jsonBody } from './datasets';
+import { DATASET_PATH } from './paths';
 
-export const tagDeviations = {} satisfies Record<string, Deviation>;
+export const tagDeviations = {
+  'tag-binding-count-as-number': {
+    description: 'List Knowledge Tags sends binding_count as a number, not the documented string',
+    fails: ['getKnowledgeTags/response/schema'],
+  },
+  'tag-list-without-binding-count': {
+    description: 'List Knowledge Tags leaves binding_count out of its items',
+    fails: ['getKnowledgeTags/response/fields'],
+  },
+  'dataset-tags-bare-list': {
+    description: 'Get Knowledge Base Tags answers a bare list of tags, as List Knowledge Tags does, not {data, total}',
+    fails: ['queryDatasetTags/response/schema'],
+  },
+  'dataset-tags-without-total': {
+    description: 'Get Knowledge Base Tags answers without total',
+    fails: ['queryDatasetTags/response/fields'],
+  },
+  'dataset-tags-unknown-dataset-empty': {
+    description: 'Get Knowledge Base Tags answers an unknown knowledge base with 200 and no tags',
+    fails: ['queryDatasetTags/errors/unknown-dataset'],
+  },
+} satisfies Record<string, Deviation>;
 
-export function tagRoutes(_app: Hono<Env>, _mock: MockContext): void {}
+const validName = (name: unknown) => typeof name === 'string' && name.length >= 1 && name.length <= 50;
+
+export function tagRoutes(app: Hono<Env>, mock: MockContext): void {
+  const { on, store } = mock;
+  const auth = bearerAuth(mock);
+
+  const tagsOf = (tenantId: string) => [...store.tags.values()].filter((tag) => tag.tenantId === tenantId);
+
+  /** A tag as the tag operations answer it: its count of bindings to knowledge bases that still exist. */
+  function tagBody(tag: MockRecord): Record<string, unknown> {
+    const count = [...store.datasets.keys()].filter((id) => store.tagBindings.has(`${tag.id} ${id}`)).length;
+    return { ...tag.fields, binding_count: on('tag-binding-count-as-number') ? count : String(count) };
+  }
+
+  /** The workspace's tag the body names, or the answer that refuses it. */
+  function findTag(c: Context<Env>, body: Record<string, unknown>): MockRecord | Response {
+    const tag = store.tags.get(String(body.tag_id ?? ''));
+    if (!tag || tag.tenantId !== c.get('tenantId')) return difyError(c, 404, 'not_found', 'Tag not found');
+    return tag;
+  }
+
+  /** The workspace's knowledge base a binding body targets, or the answer that refuses it. */
+  function findTarget(c: Context<Env>, body: Record<string, unknown>): string | Response {
+    const dataset = store.datasets.get(String(body.target_id ?? '').toLowerCase());
+    if (!dataset || dataset.tenantId !== c.get('tenantId')) return difyError(c, 404, 'not_found', 'Dataset not found');
+    return dataset.id;
+  }
+
+  const nameTaken = (tenantId: string, name: unknown) => tagsOf(tenantId).some((tag) => tag.fields.name === name);
+
+  app.get('/v1/datasets/tags', auth, (c) => {
+    const tags = tagsOf(c.get('tenantId')).map(tagBody);
+    if (on('tag-list-without-binding-count')) for (const tag of tags) delete tag.binding_count;
+    return c.json(tags);
+  });
+
+  app.post('/v1/datasets/tags', auth, async (c) => {
+    const body = await jsonBody(c);
+    if (!body || !validName(body.name)) return difyError(c, 400, 'invalid_param', 'name must be 1 to 50 characters.');
+    if (nameTaken(c.get('tenantId'), body.name)) return difyError(c, 400, 'invalid_param', 'Tag name already exists');
+    const id = randomUUID();
+    const tag = { id, tenantId: c.get('tenantId'), fields: { id, name: body.name, type: 'knowledge' } };
+    store.tags.set(id, tag);
+    return c.json(tagBody(tag));
+  });
+
+  app.patch('/v1/datasets/tags', auth, async (c) => {
+    const body = await jsonBody(c);
+    if (!body || !validName(body.name) || typeof body.tag_id !== 'string') {
+      return difyError(c, 400, 'invalid_param', 'tag_id and a name of 1 to 50 characters are required.');
+    }
+    const tag = findTag(c, body);
+    if (tag instanceof Response) return tag;
+    if (tag.fields.name !== body.name && nameTaken(c.get('tenantId'), body.name)) {
+      return difyError(c, 400, 'invalid_param', 'Tag name already exists');
+    }
+    tag.fields.name = body.name;
+    return c.json(tagBody(tag));
+  });
+
+  app.delete('/v1/datasets/tags', auth, async (c) => {
+    const body = await jsonBody(c);
+    if (!body || typeof body.tag_id !== 'string') return difyError(c, 400, 'invalid_param', 'tag_id is required.');
+    const tag = findTag(c, body);
+    if (tag instanceof Response) return tag;
+    store.tags.delete(tag.id);
+    for (const binding of [...store.tagBindings])
+      if (binding.startsWith(`${tag.id} `)) store.tagBindings.delete(binding);
+    return c.body(null, 204);
+  });
+
+  app.post('/v1/datasets/tags/binding', auth, async (c) => {
+    const body = await jsonBody(c);
+    const tagIds = Array.isArray(body?.tag_ids) ? body.tag_ids.map(String) : [];
+    if (!body || tagIds.length === 0 || typeof body.target_id !== 'string') {
+      return difyError(c, 400, 'invalid_param', 'Tag IDs is required.');
+    }
+    const target = findTarget(c, body);
+    if (target instanceof Response) return target;
+    // Ids no tag of the workspace has are skipped, as the docs say.
+    const known = new Set(tagsOf(c.get('tenantId')).map((tag) => tag.id));
+    for (const id of tagIds.filter((tagId) => known.has(tagId))) store.tagBindings.add(`${id} ${target}`);
+    return c.body(null, 204);
+  });
+
+  app.post('/v1/datasets/tags/unbinding', auth, async (c) => {
+    const body = await jsonBody(c);
+    const listed = Array.isArray(body?.tag_ids) ? body.tag_ids.map(String) : [];
+    // The older one-tag form stands for a list of one.
+    const tagIds = listed.length > 0 ? listed : typeof body?.tag_id === 'string' ? [body.tag_id] : [];
+    if (!body || tagIds.length === 0 || typeof body.target_id !== 'string') {
+      return difyError(c, 400, 'invalid_param', 'Tag IDs is required.');
+    }
+    const target = findTarget(c, body);
+    if (target instanceof Response) return target;
+    for (const id of tagIds) store.tagBindings.delete(`${id} ${target}`);
+    return c.body(null, 204);
+  });
+
+  app.get(`${DATASET_PATH}/tags`, auth, (c) => {
+    const unknown = !store.datasets.has(c.req.param('dataset_id').toLowerCase());
+    if (unknown && on('dataset-tags-unknown-dataset-empty')) return c.json({ data: [], total: 0 });
+    const dataset = findDataset(mock, c, c.get('tenantId'));
+    if (dataset instanceof Response) return dataset;
+    const data = boundTags(store, dataset.id).map((tag) => ({ id: tag.id, name: tag.fields.name }));
+    if (on('dataset-tags-bare-list')) return c.json(data);
+    return c.json(on('dataset-tags-without-total') ? { data } : { data, total: data.length });
+  });
+}

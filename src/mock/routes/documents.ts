@@ -196,10 +196,12 @@ export function documentRoutes(app: Hono<Env>, mock: MockContext): void {
     return c.json(body, 200);
   });
 
-  /** A list item's shape for the document as it is now, with this instance's deviations applied. */
+  /** A document as created and updated documents are answered: a list item's shape. */
+  const createdItem = (doc: MockDocument) => documentListItem(doc, store.current(doc));
+
+  /** List Documents' item for the document as it is now, with this instance's deviations applied. */
   function listItem(doc: MockDocument): Record<string, unknown> {
-    const fields = store.current(doc);
-    return on('list-items-detail-shape') ? fields : documentListItem(doc, fields);
+    return on('list-items-detail-shape') ? store.current(doc) : createdItem(doc);
   }
 
   app.get(`${DATASET_PATH}/documents`, auth, (c) => {
@@ -275,7 +277,7 @@ export function documentRoutes(app: Hono<Env>, mock: MockContext): void {
       file?.name ?? 'untitled.txt',
       file ?? textFile(randomUUID(), 'untitled.txt', ''),
     );
-    const document = listItem(doc);
+    const document = createdItem(doc);
     return c.json(on('create-without-batch') ? { document } : { document, batch: doc.batch });
   });
 
@@ -293,7 +295,7 @@ export function documentRoutes(app: Hono<Env>, mock: MockContext): void {
     if (typeof name !== 'string' || name === '' || typeof text !== 'string')
       return difyError(c, 400, 'invalid_param', 'name and text are required.');
     const doc = createDocument(dataset, name, textFile(randomUUID(), name, text));
-    return c.json({ document: listItem(doc), batch: doc.batch });
+    return c.json({ document: createdItem(doc), batch: doc.batch });
   });
 
   /** The document an update names, refused unless it is available (indexed, enabled, not archived). */
@@ -329,7 +331,7 @@ export function documentRoutes(app: Hono<Env>, mock: MockContext): void {
     else if (typeof name === 'string' && name !== '') doc.fields.name = name;
     doc.fields.updated_at = Math.floor(mock.now() / 1000);
     reindex(doc);
-    return c.json({ document: listItem(doc), batch: doc.batch });
+    return c.json({ document: createdItem(doc), batch: doc.batch });
   });
 
   app.post(`${DOCUMENT_PATH}/update-by-file`, auth, async (c) => {
@@ -340,7 +342,7 @@ export function documentRoutes(app: Hono<Env>, mock: MockContext): void {
     if (file) replaceFile(doc, file);
     doc.fields.updated_at = Math.floor(mock.now() / 1000);
     reindex(doc);
-    return c.json({ document: listItem(doc), batch: doc.batch });
+    return c.json({ document: createdItem(doc), batch: doc.batch });
   });
 
   app.get(`${DATASET_PATH}/documents/:batch/indexing-status`, auth, (c) => {

@@ -125,11 +125,13 @@ export function metadataRoutes(app: Hono<Env>, mock: MockContext): void {
     return c.json({ fields });
   });
 
-  // Only the documented actions are routed: any other is a path Dify does not serve either.
-  app.post(`${METADATA_PATH}/built-in/:action{enable|disable}`, auth, (c) => {
+  app.post(`${METADATA_PATH}/built-in/:action`, auth, (c) => {
     const kb = dataset(c);
     if (kb instanceof Response) return kb;
-    kb.fields.built_in_field_enabled = c.req.param('action') === 'enable';
+    const action = c.req.param('action');
+    // Dify routes any action and ignores an unknown one; refusing it as batch status actions are refused is plainer.
+    if (action !== 'enable' && action !== 'disable') return difyError(c, 400, 'invalid_action', 'Invalid action.');
+    kb.fields.built_in_field_enabled = action === 'enable';
     syncDatasetMetadata(store, kb.id);
     return c.json({ result: 'success' });
   });

@@ -25,6 +25,14 @@ export const metadataDeviations = {
     description: 'List Metadata Fields sends each count as a string',
     fails: ['listMetadataFields/response/schema'],
   },
+  'metadata-list-without-built-in-flag': {
+    description: 'List Metadata Fields answers without built_in_field_enabled',
+    fails: ['listMetadataFields/response/fields'],
+  },
+  'built-in-fields-as-object': {
+    description: 'Get Built-in Metadata Fields sends fields as an object keyed by name, not a list',
+    fails: ['getBuiltInMetadataFields/response/schema'],
+  },
   'built-in-fields-without-type': {
     description: 'Get Built-in Metadata Fields lists names without their type',
     fails: ['getBuiltInMetadataFields/response/fields'],
@@ -87,6 +95,7 @@ export function metadataRoutes(app: Hono<Env>, mock: MockContext): void {
       ).length;
       return { ...field.fields, count: on('metadata-count-as-string') ? String(count) : count };
     });
+    if (on('metadata-list-without-built-in-flag')) return c.json({ doc_metadata });
     return c.json({ doc_metadata, built_in_field_enabled: kb.fields.built_in_field_enabled === true });
   });
 
@@ -122,6 +131,8 @@ export function metadataRoutes(app: Hono<Env>, mock: MockContext): void {
     const kb = dataset(c);
     if (kb instanceof Response) return kb;
     const fields = BUILT_IN_FIELDS.map((field) => (on('built-in-fields-without-type') ? { name: field.name } : field));
+    if (on('built-in-fields-as-object'))
+      return c.json({ fields: Object.fromEntries(fields.map((field) => [field.name, field])) });
     return c.json({ fields });
   });
 

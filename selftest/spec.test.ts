@@ -12,13 +12,25 @@ const UPSTREAM = path.resolve(PROJECT_ROOT, '..', 'shared', 'upstream');
 test('our spec loads, documents its operations and compiles every response schema', async () => {
   const spec = await loadSpec(DEFAULT_SPEC);
   expect([...spec.operations.keys()].sort()).toEqual([
+    'batchUpdateDocumentMetadata',
+    'batchUpdateDocumentStatus',
     'createDocumentFromFile',
+    'createDocumentFromText',
+    'createMetadataField',
     'deleteDocument',
+    'deleteMetadataField',
     'downloadDocument',
+    'downloadDocumentsZip',
+    'getBuiltInMetadataFields',
     'getDatasetDetail',
     'getDocumentDetail',
     'getDocumentIndexingStatus',
     'listDocuments',
+    'listMetadataFields',
+    'toggleBuiltInMetadataField',
+    'updateDocumentByFile',
+    'updateDocumentByText',
+    'updateMetadataField',
   ]);
   expect(spec.sha256).toMatch(/^[0-9a-f]{64}$/);
   expect(new Validators(spec).compileAll()).toBeGreaterThan(5);

@@ -5,8 +5,15 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import reportSchema from '../schemas/conformance-report.schema.json';
+import { DEFAULT_SPEC } from '../src/paths';
+import { loadSpecSync } from '../src/spec';
 import { createAjv } from '../src/validation';
 import { checksWith, runSuite } from './run-suite';
+
+/** The reads of the contract: every documented field of their success answers must be seen. */
+const READS = [...loadSpecSync(DEFAULT_SPEC).operations.values()]
+  .filter((operation) => operation.method === 'GET')
+  .map((operation) => operation.operationId);
 
 test('the conforming mock passes every check, none skipped, and writes the three outputs', async () => {
   const run = await runSuite();
@@ -34,14 +41,26 @@ test('the conforming mock passes every check, none skipped, and writes the three
       .filter((c) => !c.exercised && !c.reason),
   ).toEqual([]);
   expect(Object.keys(coverage?.fields ?? {}).sort()).toEqual([
+    'batchUpdateDocumentMetadata',
+    'batchUpdateDocumentStatus',
     'createDocumentFromFile',
+    'createDocumentFromText',
+    'createMetadataField',
     'downloadDocument',
+    'getBuiltInMetadataFields',
     'getDatasetDetail',
     'getDocumentDetail',
     'getDocumentIndexingStatus',
     'listDocuments',
+    'listMetadataFields',
+    'toggleBuiltInMetadataField',
+    'updateDocumentByFile',
+    'updateDocumentByText',
+    'updateMetadataField',
   ]);
   for (const [operationId, fields] of Object.entries(coverage?.fields ?? {})) {
+    // A write is answered with success only where a hand-written check makes it (e.g. the lifecycle).
+    if (!READS.includes(operationId) && fields.every((f) => !f.seen)) continue;
     expect(
       fields.filter((f) => !f.seen),
       operationId,

@@ -5,6 +5,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { discover, type Reader } from '../src/discovery';
+import { createMockApp } from '../src/mock/app';
+import { MOCK_API_KEY, MOCK_DATASETS, MOCK_IDS, MOCK_SIGNED_URL_TTL } from '../src/mock/data';
+import { DEFAULT_SPEC } from '../src/paths';
 import { type LoadedSpec, loadSpec } from '../src/spec';
 
 const CONTRACT = `
@@ -133,8 +136,49 @@ test('a wide knowledge base without child chunks is searched within a bounded nu
     calls += 1;
     return operationId === 'getChildChunks' ? list() : many;
   });
-  expect(calls).toBeLessThanOrEqual(31);
+  expect(calls).toBe(60);
   expect(found.requests).toBe(calls);
   expect(found.ids).toEqual({ document_id: 'x0', segment_id: 'x0' });
-  expect(found.gaps.child_chunk_id).toMatch(/has no child chunk/);
+  expect(found.gaps.child_chunk_id).toBe('no child chunk found within 60 discovery requests (set it in the settings)');
+});
+
+test.describe('on the embedded mock, with the project contract', () => {
+  let contract: LoadedSpec;
+  test.beforeAll(async () => {
+    contract = await loadSpec(DEFAULT_SPEC);
+  });
+
+  /** Reads through the mock app in-process, as the global setup reads a live target. */
+  const mockReader = (): Reader => {
+    const { app } = createMockApp({ apiKey: MOCK_API_KEY, signedUrlTtl: MOCK_SIGNED_URL_TTL });
+    return async (operationId, params) => {
+      const operation = contract.operations.get(operationId);
+      if (!operation) return undefined;
+      const path = operation.path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(params[name] ?? ''));
+      const response = await app.request(`/v1${path}`, { headers: { Authorization: `Bearer ${MOCK_API_KEY}` } });
+      return response.ok ? response.json() : undefined;
+    };
+  };
+
+  test('the main knowledge base yields an uploaded document and one of its segments', async () => {
+    const found = await discover(contract, { dataset_id: MOCK_IDS.datasetId }, mockReader());
+    // The guide is the one uploaded document whose indexing completed, and it has segments.
+    expect(found.ids.document_id).toBe(MOCK_IDS.documentId);
+    const segments = (await mockReader()('listSegments', { dataset_id: MOCK_IDS.datasetId, ...found.ids })) as {
+      data: { id: string }[];
+    };
+    expect(segments.data.map((segment) => segment.id)).toContain(found.ids.segment_id);
+    expect(found.gaps).toEqual({ batch: expect.stringMatching(/no operation of the contract lists a batch/) });
+  });
+
+  test('a knowledge base without documents says so for each id it cannot find', async () => {
+    const empty = MOCK_DATASETS.find((d) => d.fields.name === 'Release notes');
+    expect(empty).toBeDefined();
+    const found = await discover(contract, { dataset_id: String(empty?.id) }, mockReader());
+    expect(found.ids).toEqual({});
+    expect(found.gaps.document_id).toMatch(
+      /^the knowledge base has no document with data_source_type "upload_file" and indexing_status "completed"/,
+    );
+    expect(found.gaps.segment_id).toMatch(/^the knowledge base has no segment \(List Chunks, Get Chunk found none\)$/);
+  });
 });

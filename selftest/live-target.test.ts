@@ -4,14 +4,15 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { strFromU8, unzipSync } from 'fflate';
-import { liveSettingsFor } from '../src/mock/data';
+import { liveSettingsFor, MOCK_IDS } from '../src/mock/data';
 import { type RunningMock, startMock } from '../src/mock/server';
 import { runSuite } from './run-suite';
 
 const CANARY_KEY = 'dataset-CANARY0KEY0f00dfeedbeef';
 
 function liveEnv(mock: RunningMock): Record<string, string> {
-  return { ...liveSettingsFor(mock.origin, CANARY_KEY, 3), CONFORMANCE_MAX_WAIT: '15' };
+  // No rate limit: pacing is not what these tests are about, and a paced run of every read is long.
+  return { ...liveSettingsFor(mock.origin, CANARY_KEY, 3), CONFORMANCE_MAX_WAIT: '15', CONFORMANCE_RATE_LIMIT: '0' };
 }
 
 /** A file's text; Playwright's HTML report hides its data in a base64 zip, so that is unpacked too. */
@@ -66,6 +67,37 @@ test('a live run sends only GETs, and no API key or signature appears in any fil
       [...secrets].filter((secret) => text.includes(secret)).map((secret) => `${where}: ${secret.slice(0, 8)}…`),
     );
     expect(found).toEqual([]);
+  } finally {
+    await mock.close();
+  }
+});
+
+test('with only the base URL, the key and the knowledge base, a live run finds its ids by listing and says why it skips', async () => {
+  const mock = await startMock({ apiKey: CANARY_KEY, signedUrlTtl: 3 });
+  try {
+    const { DIFY_BASE_URL, DIFY_API_KEY, DIFY_DATASET_ID, DIFY_SIGNED_URL_TTL } = liveSettingsFor(
+      mock.origin,
+      CANARY_KEY,
+      3,
+    );
+    const run = await runSuite({
+      DIFY_BASE_URL,
+      DIFY_API_KEY,
+      DIFY_DATASET_ID,
+      DIFY_SIGNED_URL_TTL,
+      CONFORMANCE_MAX_WAIT: '15',
+      CONFORMANCE_RATE_LIMIT: '0',
+    });
+    expect(run.report?.summary.failed, run.stdout).toBe(0);
+    expect(run.code).toBe(0);
+    expect(run.report?.discovery?.ids.document_id).toBe(MOCK_IDS.documentId);
+    expect(run.report?.discovery?.ids.segment_id).toBeDefined();
+    const skipped = (run.report?.results ?? []).filter((r) => r.outcome === 'skipped');
+    expect(skipped.length).toBeGreaterThan(0);
+    expect(skipped.filter((r) => !r.detail)).toEqual([]);
+    expect(run.report?.discovery?.gaps.batch).toContain('no operation of the contract lists a batch');
+    expect(skipped.filter((r) => r.detail?.startsWith('writes are off')).length).toBeGreaterThan(10);
+    expect(mock.requests.filter((r) => r.method !== 'GET')).toEqual([]);
   } finally {
     await mock.close();
   }

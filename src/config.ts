@@ -297,7 +297,8 @@ export function loadSettings(env: Env = process.env): Settings {
   };
 }
 
-function discoveredOf(env: Env): Discovered | undefined {
+/** What the global setup's discovery handed down, if it ran. */
+export function discoveredOf(env: Env = process.env): Discovered | undefined {
   const value = text(env, DISCOVERED_ENV);
   if (value === undefined) return undefined;
   try {

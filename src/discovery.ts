@@ -89,8 +89,8 @@ function readParameters(spec: LoadedSpec): string[] {
 }
 
 const MAX_REQUESTS = 60;
-/** Items tried per list: enough to step over a document still indexing, few enough to stay quick. */
-const MAX_ITEMS = 5;
+/** Items tried per list: enough to step over documents still indexing or without chunks, few enough to stay quick. */
+const MAX_ITEMS = 20;
 
 const thing = (name: string) => name.replace(/_id$/, '').replace(/_/g, ' ');
 
@@ -197,7 +197,7 @@ export async function discover(spec: LoadedSpec, known: Record<string, string>, 
         ? `no operation of the contract lists a ${thing(name)} to read (set it in the settings)`
         : requests >= MAX_REQUESTS
           ? `no ${thing(name)} found within ${MAX_REQUESTS} discovery requests (set it in the settings)`
-          : `the knowledge base has no ${thing(name)}${describeWhere(from)} (${from.map((s) => s.source.definition.summary ?? s.source.operationId).join(', ')} found none)`;
+          : `the knowledge base has no ${thing(name)}${describeWhere(from)} (${[...new Set(from.map((s) => s.source.definition.summary ?? s.source.operationId))].join(', ')} found none)`;
   }
   for (const name of Object.keys(known)) delete ids[name];
   return { ids, gaps, requests };

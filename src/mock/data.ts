@@ -62,7 +62,7 @@ export const USER_A = 'ad313dd6-ef04-4dd1-a5b0-c0f0b9e2e7e4';
 const PROCESS_RULE_ID = 'e1f2a3b4-c5d6-7890-ef12-345678901234';
 
 /** The metadata fields the main knowledge base defines; the guide document fills them in. */
-const METADATA_FIELDS = [
+export const METADATA_FIELDS = [
   { id: MOCK_IDS.metadataId, name: 'author', type: 'string' },
   { id: '1f2e3d4c-5b6a-4798-8a9b-0c1d2e3f4a5b', name: 'department', type: 'string' },
 ];
@@ -226,6 +226,95 @@ export function uploadInfo(file: MockFile): Record<string, unknown> {
   };
 }
 
+/** A text file as Create Document by Text stores it: Dify keeps the text as an uploaded `.txt` file. */
+export function textFile(id: string, name: string, text: string): MockFile {
+  return { id, name, extension: 'txt', mimeType: 'text/plain', bytes: Buffer.from(text, 'utf8') };
+}
+
+/** Dify's display status: derived from the indexing status, then enabled and archived. */
+export function displayStatus(fields: Record<string, unknown>): string {
+  switch (fields.indexing_status) {
+    case 'waiting':
+      return 'queuing';
+    case 'paused':
+      return 'paused';
+    case 'error':
+      return 'error';
+    case 'completed':
+      if (fields.archived) return 'archived';
+      return fields.enabled ? 'available' : 'disabled';
+    default:
+      return 'indexing';
+  }
+}
+
+/** The fields List Documents and the create and update answers give a document, besides its data source. */
+const LIST_ITEM_FIELDS = [
+  'id',
+  'position',
+  'data_source_type',
+  'dataset_process_rule_id',
+  'name',
+  'created_from',
+  'created_by',
+  'created_at',
+  'tokens',
+  'indexing_status',
+  'error',
+  'enabled',
+  'disabled_at',
+  'disabled_by',
+  'archived',
+  'display_status',
+  'word_count',
+  'hit_count',
+  'doc_form',
+  'doc_metadata',
+  'summary_index_status',
+  'need_summary',
+];
+
+/** A document as a list item, from its current Get Document fields: the raw data source beside the detailed one. */
+export function documentListItem(doc: MockDocument, fields: Record<string, unknown>): Record<string, unknown> {
+  const item = Object.fromEntries(LIST_ITEM_FIELDS.map((name) => [name, fields[name]]));
+  return {
+    ...item,
+    data_source_info: doc.file ? { upload_file_id: doc.file.id } : fields.data_source_info,
+    data_source_detail_dict: fields.data_source_info,
+  };
+}
+
+const HANDBOOK_TEXT = 'Every conformance run starts from the same fixtures.\n';
+/** The main knowledge base's documents besides the guide and the Notion import: one per kind and state. */
+export const FIXTURE_DOCUMENT_IDS = {
+  text: '1c2d3e4f-5a6b-4c7d-8e9f-a0b1c2d3e4f5',
+  indexing: '2d3e4f5a-6b7c-4d8e-9fa0-b1c2d3e4f5a6',
+  error: '3e4f5a6b-7c8d-4e9f-a0b1-c2d3e4f5a6b7',
+  disabled: '4f5a6b7c-8d9e-4fa0-b1c2-d3e4f5a6b7c8',
+  archived: '5a6b7c8d-9eaf-4b0c-8d2e-e4f5a6b7c8d9',
+} as const;
+
+/** A document of the main knowledge base made from text, with its own file, position and state. */
+function textDocument(id: string, name: string, position: number, state: Record<string, unknown>): MockDocument {
+  const file = textFile(`${id.slice(0, 24)}f11e0000abcd`, name, HANDBOOK_TEXT);
+  const fields = documentFields(id, name, 'upload_file', uploadInfo(file), {
+    position,
+    doc_form: 'hierarchical_model',
+    created_at: 1741267200 + position * 60,
+    ...state,
+  });
+  return { id, datasetId: MOCK_IDS.datasetId, file, fields: { ...fields, display_status: displayStatus(fields) } };
+}
+
+/** Not yet indexed: nothing of it is complete, so it has no chunks and no completion time. */
+const UNINDEXED = {
+  completed_at: null,
+  indexing_latency: null,
+  segment_count: 0,
+  average_segment_length: 0,
+  tokens: 0,
+};
+
 export const MOCK_DOCUMENTS: readonly MockDocument[] = [
   {
     id: MOCK_IDS.documentId,
@@ -253,9 +342,27 @@ export const MOCK_DOCUMENTS: readonly MockDocument[] = [
         notion_page_id: 'notion-page-1',
         type: 'page',
       },
-      { doc_form: 'hierarchical_model' },
+      { doc_form: 'hierarchical_model', position: 2 },
     ),
   },
+  textDocument(FIXTURE_DOCUMENT_IDS.text, 'Release notes', 3, {
+    doc_metadata: [{ ...METADATA_FIELDS[1], value: 'Engineering' }],
+  }),
+  textDocument(FIXTURE_DOCUMENT_IDS.indexing, 'Quarterly report draft', 4, {
+    indexing_status: 'indexing',
+    ...UNINDEXED,
+  }),
+  textDocument(FIXTURE_DOCUMENT_IDS.error, 'Scanned contract', 5, {
+    indexing_status: 'error',
+    error: 'The embedding model refused the request.',
+    ...UNINDEXED,
+  }),
+  textDocument(FIXTURE_DOCUMENT_IDS.disabled, 'Old pricing', 6, {
+    enabled: false,
+    disabled_at: 1741353600,
+    disabled_by: USER_A,
+  }),
+  textDocument(FIXTURE_DOCUMENT_IDS.archived, 'Meeting notes 2024', 7, { archived: true }),
   {
     id: MOCK_DISABLED_DOCUMENT_ID,
     datasetId: MOCK_IDS.apiDisabledDatasetId,

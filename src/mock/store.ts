@@ -1,5 +1,12 @@
 // The mock's state: what the fixtures start it with, what requests change, and reset() to start over.
-import { MOCK_DATASETS, MOCK_DOCUMENTS, type MockDataset, type MockDocument, type MockFile } from './data';
+import {
+  displayStatus,
+  MOCK_DATASETS,
+  MOCK_DOCUMENTS,
+  type MockDataset,
+  type MockDocument,
+  type MockFile,
+} from './data';
 import { seedChunks } from './fixtures/chunks';
 import { seedKnowledgeBases } from './fixtures/knowledge-bases';
 import { seedMetadata } from './fixtures/metadata';
@@ -88,11 +95,7 @@ export class Store {
   /** A copy of a document's fields as served now: an upload's indexing status moves on with time. */
   current(doc: MockDocument): Record<string, unknown> {
     if (doc.indexedAt === undefined) return { ...doc.fields };
-    const done = this.now() >= doc.indexedAt;
-    return {
-      ...doc.fields,
-      indexing_status: done ? 'completed' : 'indexing',
-      display_status: done ? 'available' : 'indexing',
-    };
+    const fields = { ...doc.fields, indexing_status: this.now() >= doc.indexedAt ? 'completed' : 'indexing' };
+    return { ...fields, display_status: displayStatus(fields) };
   }
 }

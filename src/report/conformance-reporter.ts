@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { FullResult, Reporter, TestCase, TestResult, TestStep } from '@playwright/test/reporter';
 import { version } from '../../package.json';
 import { type Catalog, citationLabel, loadCatalog } from '../catalog';
-import { loadSettings, MOCK_ORIGIN_ENV, type Settings } from '../config';
+import { discoveredOf, loadSettings, MOCK_ORIGIN_ENV, type Settings } from '../config';
 import { contractNotes, propertiesOf, successJson } from '../contract';
 import { Redactor } from '../redact';
 import { type LoadedSpec, loadSpecSync } from '../spec';
@@ -99,6 +99,7 @@ export default class ConformanceReporter implements Reporter {
       target.kind === 'live' ? target.baseUrl : `${process.env[MOCK_ORIGIN_ENV] ?? 'http://127.0.0.1'}/v1`;
     const redactor = new Redactor(baseUrl, [this.settings.apiKey]);
     const { spec } = this;
+    const discovered = discoveredOf();
     this.results.sort((a, b) => a.check.localeCompare(b.check));
     linkBlocked(this.results);
     const summary = summarize(this.results);
@@ -125,7 +126,8 @@ export default class ConformanceReporter implements Reporter {
         uncheckedFormats: new Validators(spec).uncheckedFormats,
         notes: contractNotes(spec),
       },
-      ...(this.settings.discovered ? { discovery: this.settings.discovered } : {}),
+      // Discovery runs in the global setup, after this reporter read its settings.
+      ...(discovered ? { discovery: discovered } : {}),
       expectationsFile: this.settings.expectationsFile,
       startedAt: this.startedAt.toISOString(),
       durationMs: Math.round(result.duration),

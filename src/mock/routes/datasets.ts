@@ -7,6 +7,7 @@ import { knowledgeBase, MOCK_IDS, type MockDataset } from '../data';
 import type { Deviation } from '../deviations';
 import { difyError } from '../errors';
 import { findDataset } from '../lookup';
+import { paginate } from '../paging';
 import type { MockRecord, Store } from '../store';
 import { DATASET_PATH } from './paths';
 
@@ -26,6 +27,10 @@ export const datasetDeviations = {
   'dataset-list-total-as-string': {
     description: 'List Knowledge Bases sends total as a string',
     fails: ['listDatasets/response/schema'],
+  },
+  'dataset-keyword-ignored': {
+    description: 'List Knowledge Bases ignores keyword',
+    fails: ['listDatasets/filters/keyword'],
   },
   'dataset-list-items-without-tags': {
     description: 'List Knowledge Bases leaves tags out of its items',
@@ -121,19 +126,22 @@ export function datasetRoutes(app: Hono<Env>, mock: MockContext): void {
   });
 
   app.get('/v1/datasets', auth, (c) => {
-    const page = Math.max(1, Number(c.req.query('page') ?? 1) || 1);
-    const limit = Math.max(1, Number(c.req.query('limit') ?? 20) || 20);
     const keyword = (c.req.query('keyword') ?? '').toLowerCase();
     const tagIds = c.req.queries('tag_ids') ?? [];
     const all = [...store.datasets.values()]
       .filter((d) => d.tenantId === c.get('tenantId'))
-      .filter((d) => String(d.fields.name).toLowerCase().includes(keyword))
+      .filter(
+        (d) =>
+          String(d.fields.name).toLowerCase().includes(keyword) || (keyword !== '' && on('dataset-keyword-ignored')),
+      )
       .filter((d) => tagIds.length === 0 || tagIds.some((tag) => store.tagBindings.has(`${tag} ${d.id}`)))
       .sort((a, b) => Number(b.fields.created_at) - Number(a.fields.created_at));
-    const data = all.slice((page - 1) * limit, page * limit).map(datasetBody);
-    if (on('dataset-list-items-without-tags')) for (const item of data) delete item.tags;
-    const total = on('dataset-list-total-as-string') ? String(all.length) : all.length;
-    return c.json({ data, has_more: page * limit < all.length, limit, total, page });
+    // The docs set no cap on this list's limit.
+    const { data, ...page } = paginate(mock, c, all, { maxLimit: Number.POSITIVE_INFINITY });
+    const items = data.map(datasetBody);
+    if (on('dataset-list-items-without-tags')) for (const item of items) delete item.tags;
+    const total = on('dataset-list-total-as-string') ? String(page.total) : page.total;
+    return c.json({ ...page, data: items, total });
   });
 
   app.get(DATASET_PATH, auth, (c) => {

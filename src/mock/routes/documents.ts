@@ -1,9 +1,20 @@
-// Document routes: Get Document (every metadata mode), List Documents, Create by File, indexing status, Delete.
+// Document routes: Get Document (every metadata mode), List Documents, Create and Update by text or file,
+// indexing status, Delete, and the batch status actions.
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { Hono } from 'hono';
+import type { Context, Hono } from 'hono';
 import { bearerAuth } from '../auth';
 import type { Env, MockContext } from '../context';
-import { documentFields, type MockDocument, type MockFile, uploadInfo } from '../data';
+import {
+  displayStatus,
+  documentFields,
+  documentListItem,
+  type MockDataset,
+  type MockDocument,
+  type MockFile,
+  textFile,
+  USER_A,
+  uploadInfo,
+} from '../data';
 import type { Deviation } from '../deviations';
 import { difyError } from '../errors';
 import { transportFaults } from '../faults';
@@ -14,6 +25,7 @@ import { DATASET_PATH, DOCUMENT_PATH } from './paths';
 /** How long the mock takes to index an uploaded document. */
 const INDEXING_MS = 300;
 const METADATA_MODES = ['all', 'only', 'without'];
+const STATUS_ACTIONS = ['enable', 'disable', 'archive', 'un_archive'];
 const modes = (check: string, names: string[]) => names.map((mode) => `getDocumentDetail/metadata-${mode}/${check}`);
 
 export const documentDeviations = {
@@ -73,7 +85,11 @@ export const documentDeviations = {
     description: 'Get Document answers with Content-Type text/plain',
     fails: modes('response-schema', ['all', 'default', 'only', 'without']),
   },
-  'keyword-ignored': {
+  'document-status-ignored': {
+    description: 'List Documents ignores status',
+    fails: ['listDocuments/filters/status'],
+  },
+  'document-keyword-ignored': {
     description: 'List Documents ignores keyword and lists every document',
     fails: ['listDocuments/filters/keyword'],
   },
@@ -114,7 +130,27 @@ export const documentDeviations = {
     description: 'Delete Document answers 204 but keeps the document',
     fails: ['deleteDocument/removes-document'],
   },
+  'list-items-detail-shape': {
+    description: "List Documents serves Get Document's detail as its items (no data_source_detail_dict, extra fields)",
+    fails: ['listDocuments/response/fields'],
+    warns: ['listDocuments/response/undocumented-fields'],
+  },
+  'create-by-text-unknown-dataset-400': {
+    description: 'Create Document by Text in an unknown knowledge base answers 400 invalid_param, not 404',
+    fails: ['createDocumentFromText/errors/unknown-dataset'],
+  },
+  'update-unknown-document-500': {
+    description: 'updating an unknown document by text or file crashes with 500',
+    fails: ['updateDocumentByText/errors/unknown-document', 'updateDocumentByFile/errors/unknown-document'],
+  },
 } satisfies Record<string, Deviation>;
+
+/** The request's JSON object, or Dify's answer to a body that is not one. */
+export async function jsonBody(c: Context<Env>): Promise<Record<string, unknown> | Response> {
+  const body: unknown = await c.req.json().catch(() => undefined);
+  if (typeof body === 'object' && body !== null && !Array.isArray(body)) return body as Record<string, unknown>;
+  return difyError(c, 400, 'invalid_param', 'The request body must be a JSON object.');
+}
 
 /** Dify's batch ids: the creation time to the second, then six digits. */
 function batchId(now: number): string {
@@ -169,42 +205,151 @@ export function documentRoutes(app: Hono<Env>, mock: MockContext): void {
     return c.json(body, 200);
   });
 
+  /** A document as created and updated documents are answered: a list item's shape. */
+  const createdItem = (doc: MockDocument) => documentListItem(doc, store.current(doc));
+
+  /** List Documents' item for the document as it is now, with this instance's deviations applied. */
+  function listItem(doc: MockDocument): Record<string, unknown> {
+    return on('list-items-detail-shape') ? store.current(doc) : createdItem(doc);
+  }
+
   app.get(`${DATASET_PATH}/documents`, auth, (c) => {
     const dataset = findDataset(mock, c, c.get('tenantId'));
     if (dataset instanceof Response) return dataset;
     const keyword = c.req.query('keyword') ?? '';
+    const status = c.req.query('status');
     const all = store
       .documentsOf(dataset.id)
-      .filter((doc) => String(doc.fields.name).includes(keyword) || (keyword !== '' && on('keyword-ignored')));
+      .filter((doc) => String(doc.fields.name).includes(keyword) || (keyword !== '' && on('document-keyword-ignored')))
+      .filter((doc) => !status || store.current(doc).display_status === status || on('document-status-ignored'))
+      // Dify's order: newest first, then the higher position first.
+      .sort(
+        (a, b) =>
+          Number(b.fields.created_at) - Number(a.fields.created_at) ||
+          Number(b.fields.position) - Number(a.fields.position),
+      );
     const { data, has_more, ...page } = paginate(mock, c, all);
     const total = on('list-total-as-string') ? String(page.total) : page.total;
     const hasMore = on('list-without-has-more') ? {} : { has_more };
-    return c.json({ ...page, data: data.map((doc) => store.current(doc)), ...hasMore, total });
+    return c.json({ ...page, data: data.map(listItem), ...hasMore, total });
   });
+
+  /** A new document of the knowledge base from a file, its indexing under way in a new batch. */
+  function createDocument(dataset: MockDataset, name: string, file: MockFile): MockDocument {
+    const id = randomUUID();
+    const created = Math.floor(mock.now() / 1000);
+    const position = Math.max(0, ...store.documentsOf(dataset.id).map((doc) => Number(doc.fields.position))) + 1;
+    const fields = documentFields(id, name, 'upload_file', uploadInfo(file), {
+      position,
+      created_at: created,
+      updated_at: created,
+      doc_form: dataset.fields.doc_form,
+    });
+    const doc: MockDocument = { id, datasetId: dataset.id, file, fields, batch: batchId(mock.now()) };
+    reindex(doc);
+    store.add(doc);
+    return doc;
+  }
+
+  /** Indexing starts over: a new batch, done INDEXING_MS from now. */
+  function reindex(doc: MockDocument): void {
+    doc.batch = batchId(mock.now());
+    doc.indexedAt = mock.now() + INDEXING_MS;
+  }
+
+  async function uploadedFile(c: Context<Env>): Promise<{ file?: MockFile; refused?: Response }> {
+    const upload = (await c.req.parseBody()).file;
+    if (!(upload instanceof File)) return {};
+    if (!upload.name)
+      return { refused: difyError(c, 400, 'filename_not_exists_error', 'The specified filename does not exist.') };
+    const bytes = Buffer.from(await upload.arrayBuffer());
+    const file: MockFile = {
+      id: randomUUID(),
+      name: upload.name,
+      extension: upload.name.split('.').pop() ?? '',
+      mimeType: upload.type || 'application/octet-stream',
+      bytes: on('upload-stores-other-bytes') ? Buffer.alloc(bytes.length, 0x2a) : bytes,
+    };
+    return { file };
+  }
 
   app.post(`${DATASET_PATH}/document/create-by-file`, auth, async (c) => {
     const dataset = findDataset(mock, c, c.get('tenantId'));
     if (dataset instanceof Response) return dataset;
-    const upload = (await c.req.parseBody()).file;
-    if (!(upload instanceof File) && !on('no-file-accepted')) {
-      return difyError(c, 400, 'no_file_uploaded', 'Please upload your file.');
+    const { file, refused } = await uploadedFile(c);
+    if (refused) return refused;
+    if (!file && !on('no-file-accepted')) return difyError(c, 400, 'no_file_uploaded', 'Please upload your file.');
+    const doc = createDocument(
+      dataset,
+      file?.name ?? 'untitled.txt',
+      file ?? textFile(randomUUID(), 'untitled.txt', ''),
+    );
+    const document = createdItem(doc);
+    return c.json(on('create-without-batch') ? { document } : { document, batch: doc.batch });
+  });
+
+  app.post(`${DATASET_PATH}/document/create-by-text`, auth, async (c) => {
+    const dataset = findDataset(mock, c, c.get('tenantId'));
+    if (dataset instanceof Response) {
+      // Dify's handler looks the knowledge base up again itself, and reports it missing as a bad parameter.
+      if (dataset.status === 404 && on('create-by-text-unknown-dataset-400'))
+        return difyError(c, 400, 'invalid_param', 'Dataset does not exist.');
+      return dataset;
     }
-    const name = upload instanceof File ? upload.name : 'untitled.txt';
-    const bytes = upload instanceof File ? Buffer.from(await upload.arrayBuffer()) : Buffer.alloc(0);
-    const file: MockFile = {
-      id: randomUUID(),
-      name,
-      extension: name.split('.').pop() ?? '',
-      mimeType: upload instanceof File && upload.type ? upload.type : 'application/octet-stream',
-      bytes: on('upload-stores-other-bytes') ? Buffer.alloc(bytes.length, 0x2a) : bytes,
-    };
-    const id = randomUUID();
-    const batch = batchId(mock.now());
-    const fields = documentFields(id, name, 'upload_file', uploadInfo(file), { position: store.documents.size + 1 });
-    const doc: MockDocument = { id, datasetId: dataset.id, file, fields, batch, indexedAt: mock.now() + INDEXING_MS };
+    const body = await jsonBody(c);
+    if (body instanceof Response) return body;
+    const { name, text } = body;
+    if (typeof name !== 'string' || name === '' || typeof text !== 'string')
+      return difyError(c, 400, 'invalid_param', 'name and text are required.');
+    const doc = createDocument(dataset, name, textFile(randomUUID(), name, text));
+    return c.json({ document: createdItem(doc), batch: doc.batch });
+  });
+
+  /** The document an update names, refused unless it is available (indexed, enabled, not archived). */
+  function updatable(c: Context<Env>): MockDocument | Response {
+    const dataset = findDataset(mock, c, c.get('tenantId'));
+    if (dataset instanceof Response) return dataset;
+    const doc = findDocument(mock, c);
+    if (doc instanceof Response) {
+      if (on('update-unknown-document-500')) return difyError(c, 500, 'internal_server_error', 'Internal Server Error');
+      return doc;
+    }
+    if (store.current(doc).display_status !== 'available')
+      return difyError(c, 400, 'invalid_param', 'Document is not available');
+    return doc;
+  }
+
+  /** The document takes a new file (and its name), and is indexed again. */
+  function replaceFile(doc: MockDocument, file: MockFile): void {
+    doc.file = file;
     store.add(doc);
-    const document = store.current(doc);
-    return c.json(on('create-without-batch') ? { document } : { document, batch });
+    Object.assign(doc.fields, { name: file.name, data_source_info: uploadInfo(file) });
+  }
+
+  app.post(`${DOCUMENT_PATH}/update-by-text`, auth, async (c) => {
+    const doc = updatable(c);
+    if (doc instanceof Response) return doc;
+    const body = await jsonBody(c);
+    if (body instanceof Response) return body;
+    const { name, text } = body;
+    if (text !== undefined && (typeof name !== 'string' || name === ''))
+      return difyError(c, 400, 'invalid_param', 'name is required when text is provided.');
+    if (typeof text === 'string') replaceFile(doc, textFile(randomUUID(), String(name), text));
+    else if (typeof name === 'string' && name !== '') doc.fields.name = name;
+    doc.fields.updated_at = Math.floor(mock.now() / 1000);
+    reindex(doc);
+    return c.json({ document: createdItem(doc), batch: doc.batch });
+  });
+
+  app.post(`${DOCUMENT_PATH}/update-by-file`, auth, async (c) => {
+    const doc = updatable(c);
+    if (doc instanceof Response) return doc;
+    const { file, refused } = await uploadedFile(c);
+    if (refused) return refused;
+    if (file) replaceFile(doc, file);
+    doc.fields.updated_at = Math.floor(mock.now() / 1000);
+    reindex(doc);
+    return c.json({ document: createdItem(doc), batch: doc.batch });
   });
 
   app.get(`${DATASET_PATH}/documents/:batch/indexing-status`, auth, (c) => {
@@ -247,10 +392,49 @@ export function documentRoutes(app: Hono<Env>, mock: MockContext): void {
   app.delete(DOCUMENT_PATH, auth, (c) => {
     const doc = findDocument(mock, c);
     if (doc instanceof Response) return doc;
+    if (doc.fields.archived) {
+      return difyError(c, 403, 'archived_document_immutable', 'The archived document is not editable.');
+    }
     if (store.current(doc).indexing_status === 'indexing') {
       return difyError(c, 400, 'document_indexing', 'Cannot delete document during indexing.');
     }
     if (!on('delete-keeps-document')) store.documents.delete(doc.id);
     return c.body(null, 204);
+  });
+
+  app.patch(`${DATASET_PATH}/documents/status/:action`, auth, async (c) => {
+    const dataset = findDataset(mock, c, c.get('tenantId'));
+    if (dataset instanceof Response) return dataset;
+    const action = c.req.param('action');
+    if (!STATUS_ACTIONS.includes(action)) return difyError(c, 400, 'invalid_action', 'Invalid action.');
+    const body = await jsonBody(c);
+    if (body instanceof Response) return body;
+    if (!Array.isArray(body.document_ids)) return difyError(c, 400, 'invalid_param', 'document_ids is required.');
+    // Dify skips ids it does not find; a document still being indexed refuses every action.
+    const docs = body.document_ids
+      .map((id) => store.documents.get(String(id)))
+      .filter((doc): doc is MockDocument => doc?.datasetId === dataset.id);
+    for (const doc of docs) {
+      const { indexing_status } = store.current(doc);
+      if (indexing_status !== 'completed' && (action === 'disable' || indexing_status !== 'error'))
+        return difyError(
+          c,
+          400,
+          'invalid_action',
+          `Document: ${doc.fields.name} is being indexed, please try again later`,
+        );
+    }
+    const now = Math.floor(mock.now() / 1000);
+    const changes: Record<string, Record<string, unknown>> = {
+      enable: { enabled: true, disabled_at: null, disabled_by: null },
+      disable: { enabled: false, disabled_at: now, disabled_by: USER_A },
+      archive: { archived: true },
+      un_archive: { archived: false },
+    };
+    for (const doc of docs) {
+      Object.assign(doc.fields, changes[action]);
+      doc.fields.display_status = displayStatus(doc.fields);
+    }
+    return c.json({ result: 'success' });
   });
 }

@@ -1,12 +1,15 @@
-// Download Document and the signed file-preview URL it hands out, which works without the API key.
+// Download Document and the signed file-preview URL it hands out, which works without the API key, and
+// Download Documents as ZIP, which answers with the original files themselves.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { zipSync } from 'fflate';
 import type { Hono } from 'hono';
 import { bearerAuth } from '../auth';
 import type { Env, MockContext } from '../context';
 import type { Deviation } from '../deviations';
 import { difyError } from '../errors';
-import { findDocument } from '../lookup';
-import { DOCUMENT_PATH } from './paths';
+import { findDataset, findDocument } from '../lookup';
+import { jsonBody } from './documents';
+import { DATASET_PATH, DOCUMENT_PATH, UUID } from './paths';
 
 export const fileDeviations = {
   'download-text-content-type': {
@@ -88,6 +91,16 @@ export function signFilePreview(secret: string, fileId: string, timestamp: strin
     .replace(/\//g, '_');
 }
 
+/** A name not yet taken in the archive: `guide.txt`, then `guide (1).txt`, … */
+function uniqueName(name: string, taken: Set<string>): string {
+  const dot = name.lastIndexOf('.');
+  const [stem, extension] = dot > 0 ? [name.slice(0, dot), name.slice(dot)] : [name, ''];
+  let candidate = name;
+  for (let n = 1; taken.has(candidate); n++) candidate = `${stem} (${n})${extension}`;
+  taken.add(candidate);
+  return candidate;
+}
+
 function sameText(a: string, b: string): boolean {
   const left = Buffer.from(a);
   const right = Buffer.from(b);
@@ -150,6 +163,33 @@ export function fileRoutes(app: Hono<Env>, mock: MockContext): void {
     return c.body(new Uint8Array(bytes), 200, {
       'Content-Type': on('html-file-type') ? 'text/html; charset=utf-8' : 'application/octet-stream',
       'Content-Length': String(bytes.length),
+      'Content-Disposition': `attachment; filename*=UTF-8''${encodeURIComponent(name)}`,
+    });
+  });
+
+  app.post(`${DATASET_PATH}/documents/download-zip`, bearerAuth(mock), async (c) => {
+    const dataset = findDataset(mock, c, c.get('tenantId'));
+    if (dataset instanceof Response) return dataset;
+    const body = await jsonBody(c);
+    if (body instanceof Response) return body;
+    const ids = body.document_ids;
+    const uuid = new RegExp(`^${UUID}$`);
+    if (!Array.isArray(ids) || ids.length < 1 || ids.length > 100 || !ids.every((id) => uuid.test(String(id)))) {
+      return difyError(c, 400, 'invalid_param', 'document_ids must list 1 to 100 document ids.');
+    }
+    const entries: Record<string, Uint8Array> = {};
+    const taken = new Set<string>();
+    for (const id of ids) {
+      const doc = store.documents.get(String(id).toLowerCase());
+      if (doc?.datasetId !== dataset.id) return difyError(c, 404, 'not_found', 'Document not found.');
+      if (!doc.file) return difyError(c, 404, 'not_found', 'Only uploaded-file documents can be downloaded as ZIP.');
+      entries[uniqueName(doc.file.name, taken)] = new Uint8Array(doc.file.bytes);
+    }
+    const zip = zipSync(entries);
+    const name = `${String(dataset.fields.name)}-documents.zip`;
+    return c.body(zip, 200, {
+      'Content-Type': 'application/zip',
+      'Content-Length': String(zip.length),
       'Content-Disposition': `attachment; filename*=UTF-8''${encodeURIComponent(name)}`,
     });
   });

@@ -1,8 +1,182 @@
 // Metadata: a knowledge base's custom and built-in fields, and documents' values.
-import type { Hono } from 'hono';
+import { randomUUID } from 'node:crypto';
+import type { Context, Hono } from 'hono';
+import { bearerAuth } from '../auth';
 import type { Env, MockContext } from '../context';
+import type { MockDataset } from '../data';
 import type { Deviation } from '../deviations';
+import { difyError } from '../errors';
+import { BUILT_IN_FIELDS, metadataFieldsOf, syncDatasetMetadata } from '../fixtures/metadata';
+import { findDataset } from '../lookup';
+import type { MockRecord } from '../store';
+import { jsonBody } from './documents';
+import { DATASET_PATH, UUID } from './paths';
 
-export const metadataDeviations = {} satisfies Record<string, Deviation>;
+const METADATA_PATH = `${DATASET_PATH}/metadata`;
+const FIELD_PATH = `${METADATA_PATH}/:metadata_id{${UUID}}`;
+const FIELD_TYPES = ['string', 'number', 'time'];
 
-export function metadataRoutes(_app: Hono<Env>, _mock: MockContext): void {}
+export const metadataDeviations = {
+  'unknown-metadata-400': {
+    description: "an unknown metadata field answers 400 invalid_param, as Dify's service layer reports it",
+    fails: ['updateMetadataField/errors/unknown-metadata', 'deleteMetadataField/errors/unknown-metadata'],
+  },
+  'metadata-count-as-string': {
+    description: 'List Metadata Fields sends each count as a string',
+    fails: ['listMetadataFields/response/schema'],
+  },
+  'metadata-list-without-built-in-flag': {
+    description: 'List Metadata Fields answers without built_in_field_enabled',
+    fails: ['listMetadataFields/response/fields'],
+  },
+  'built-in-fields-as-object': {
+    description: 'Get Built-in Metadata Fields sends fields as an object keyed by name, not a list',
+    fails: ['getBuiltInMetadataFields/response/schema'],
+  },
+  'built-in-fields-without-type': {
+    description: 'Get Built-in Metadata Fields lists names without their type',
+    fails: ['getBuiltInMetadataFields/response/fields'],
+  },
+} satisfies Record<string, Deviation>;
+
+export function metadataRoutes(app: Hono<Env>, mock: MockContext): void {
+  const { on, store } = mock;
+  const auth = bearerAuth(mock);
+  const dataset = (c: Context<Env>) => findDataset(mock, c, c.get('tenantId'));
+
+  /** Why a name cannot be a field's of this knowledge base, or undefined when it can. */
+  function nameRefused(kb: MockDataset, name: unknown, except?: string): string | undefined {
+    if (typeof name !== 'string' || name === '') return 'name is required.';
+    if (name.length > 255) return 'Metadata name cannot exceed 255 characters.';
+    if (metadataFieldsOf(store, kb.id).some((field) => field.fields.name === name && field.id !== except))
+      return 'Metadata name already exists.';
+    if (BUILT_IN_FIELDS.some((field) => field.name === name)) return 'Metadata name already exists in Built-in fields.';
+    return undefined;
+  }
+
+  function findField(c: Context<Env>, kb: MockDataset): MockRecord | Response {
+    const field = store.metadataFields.get(c.req.param('metadata_id')?.toLowerCase() ?? '');
+    if (field?.datasetId === kb.id) return field;
+    if (on('unknown-metadata-400')) return difyError(c, 400, 'invalid_param', 'Metadata not found.');
+    return difyError(c, 404, 'not_found', 'Metadata not found.');
+  }
+
+  /** Every document of the knowledge base keeps its values in step with the field. */
+  function eachEntry(kb: MockDataset, fieldId: string, change: (entries: Record<string, unknown>[]) => unknown[]) {
+    for (const doc of store.documentsOf(kb.id)) {
+      const entries = doc.fields.doc_metadata as Record<string, unknown>[];
+      if (entries.some((entry) => entry.id === fieldId)) doc.fields.doc_metadata = change(entries);
+    }
+  }
+
+  app.post(METADATA_PATH, auth, async (c) => {
+    const kb = dataset(c);
+    if (kb instanceof Response) return kb;
+    const body = await jsonBody(c);
+    if (body instanceof Response) return body;
+    if (!FIELD_TYPES.includes(body.type as string))
+      return difyError(c, 400, 'invalid_param', 'type must be string, number or time.');
+    const refused = nameRefused(kb, body.name);
+    if (refused) return difyError(c, 400, 'invalid_param', refused);
+    const id = randomUUID();
+    const fields = { id, name: body.name, type: body.type };
+    store.metadataFields.set(id, { id, datasetId: kb.id, fields });
+    syncDatasetMetadata(store, kb.id);
+    return c.json(fields, 201);
+  });
+
+  app.get(METADATA_PATH, auth, (c) => {
+    const kb = dataset(c);
+    if (kb instanceof Response) return kb;
+    const docs = store.documentsOf(kb.id);
+    const doc_metadata = metadataFieldsOf(store, kb.id).map((field) => {
+      const count = docs.filter((doc) =>
+        (doc.fields.doc_metadata as Record<string, unknown>[]).some((entry) => entry.id === field.id),
+      ).length;
+      return { ...field.fields, count: on('metadata-count-as-string') ? String(count) : count };
+    });
+    if (on('metadata-list-without-built-in-flag')) return c.json({ doc_metadata });
+    return c.json({ doc_metadata, built_in_field_enabled: kb.fields.built_in_field_enabled === true });
+  });
+
+  app.patch(FIELD_PATH, auth, async (c) => {
+    const kb = dataset(c);
+    if (kb instanceof Response) return kb;
+    const field = findField(c, kb);
+    if (field instanceof Response) return field;
+    const body = await jsonBody(c);
+    if (body instanceof Response) return body;
+    const refused = nameRefused(kb, body.name, field.id);
+    if (refused) return difyError(c, 400, 'invalid_param', refused);
+    field.fields.name = body.name;
+    eachEntry(kb, field.id, (entries) =>
+      entries.map((entry) => (entry.id === field.id ? { ...entry, name: body.name } : entry)),
+    );
+    syncDatasetMetadata(store, kb.id);
+    return c.json(field.fields);
+  });
+
+  app.delete(FIELD_PATH, auth, (c) => {
+    const kb = dataset(c);
+    if (kb instanceof Response) return kb;
+    const field = findField(c, kb);
+    if (field instanceof Response) return field;
+    store.metadataFields.delete(field.id);
+    eachEntry(kb, field.id, (entries) => entries.filter((entry) => entry.id !== field.id));
+    syncDatasetMetadata(store, kb.id);
+    return c.body(null, 204);
+  });
+
+  app.get(`${METADATA_PATH}/built-in`, auth, (c) => {
+    const kb = dataset(c);
+    if (kb instanceof Response) return kb;
+    const fields = BUILT_IN_FIELDS.map((field) => (on('built-in-fields-without-type') ? { name: field.name } : field));
+    if (on('built-in-fields-as-object'))
+      return c.json({ fields: Object.fromEntries(fields.map((field) => [field.name, field])) });
+    return c.json({ fields });
+  });
+
+  app.post(`${METADATA_PATH}/built-in/:action`, auth, (c) => {
+    const kb = dataset(c);
+    if (kb instanceof Response) return kb;
+    const action = c.req.param('action');
+    // Dify routes any action and ignores an unknown one; refusing it as batch status actions are refused is plainer.
+    if (action !== 'enable' && action !== 'disable') return difyError(c, 400, 'invalid_action', 'Invalid action.');
+    kb.fields.built_in_field_enabled = action === 'enable';
+    syncDatasetMetadata(store, kb.id);
+    return c.json({ result: 'success' });
+  });
+
+  app.post(`${DATASET_PATH}/documents/metadata`, auth, async (c) => {
+    const kb = dataset(c);
+    if (kb instanceof Response) return kb;
+    const body = await jsonBody(c);
+    if (body instanceof Response) return body;
+    const operations = body.operation_data;
+    if (!Array.isArray(operations)) return difyError(c, 400, 'invalid_param', 'operation_data is required.');
+    const fields = new Map(metadataFieldsOf(store, kb.id).map((field) => [field.id, field]));
+    // Every operation is checked before any is applied, so a refused request changes nothing.
+    for (const operation of operations as Record<string, unknown>[]) {
+      const doc = store.documents.get(String(operation?.document_id));
+      if (doc?.datasetId !== kb.id) return difyError(c, 400, 'invalid_param', 'Document not found.');
+      const list = operation.metadata_list;
+      if (!Array.isArray(list)) return difyError(c, 400, 'invalid_param', 'metadata_list is required.');
+      if (list.some((item) => !fields.has(String(item?.id))))
+        return difyError(c, 400, 'invalid_param', 'Metadata not found.');
+    }
+    for (const operation of operations as Record<string, unknown>[]) {
+      const doc = store.documents.get(String(operation.document_id));
+      if (!doc) continue;
+      const given = (operation.metadata_list as Record<string, unknown>[]).map((item) => item.id);
+      const kept = operation.partial_update
+        ? (doc.fields.doc_metadata as Record<string, unknown>[]).filter((entry) => !given.includes(entry.id))
+        : [];
+      // The contract types a value as a string: numbers are kept as their text, and null clears the field.
+      const set = (operation.metadata_list as Record<string, unknown>[])
+        .filter((item) => item.value !== null && item.value !== undefined)
+        .map((item) => ({ ...fields.get(String(item.id))?.fields, value: String(item.value) }));
+      doc.fields.doc_metadata = [...kept, ...set];
+    }
+    return c.json({ result: 'success' });
+  });
+}

@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Context, Hono } from 'hono';
 import { bearerAuth } from '../auth';
+import { jsonBody } from '../body';
 import type { Env, MockContext } from '../context';
 import type { Deviation } from '../deviations';
 import { difyError } from '../errors';
@@ -10,7 +11,7 @@ import { findDocument } from '../lookup';
 import { paginate } from '../paging';
 import type { MockRecord } from '../store';
 import { UUID } from './paths';
-import { findSegment, jsonBody, SEGMENT_PATH, servedChildChunk, unixNow } from './segments';
+import { findSegment, SEGMENT_PATH, servedChildChunk, unixNow } from './segments';
 
 const CHILD_CHUNKS_PATH = `${SEGMENT_PATH}/child_chunks`;
 const CHILD_CHUNK_PATH = `${CHILD_CHUNKS_PATH}/:child_chunk_id{${UUID}}`;

@@ -1,7 +1,8 @@
 // Knowledge bases: create, list (pages, keyword, tags), read, update, delete; counts and tags come from the store.
 import { randomUUID } from 'node:crypto';
-import type { Context, Hono } from 'hono';
+import type { Hono } from 'hono';
 import { bearerAuth } from '../auth';
+import { jsonBody } from '../body';
 import type { Env, MockContext } from '../context';
 import { knowledgeBase, MOCK_IDS, type MockDataset } from '../data';
 import type { Deviation } from '../deviations';
@@ -48,14 +49,6 @@ export const datasetDeviations = {
 
 const PERMISSIONS = ['only_me', 'all_team_members', 'partial_members'];
 const TECHNIQUES = ['high_quality', 'economy'];
-
-/** The request's JSON object body, or undefined when it has none (or it is not an object). */
-export async function jsonBody(c: Context<Env>): Promise<Record<string, unknown> | undefined> {
-  const body: unknown = await c.req.json().catch(() => undefined);
-  return typeof body === 'object' && body !== null && !Array.isArray(body)
-    ? (body as Record<string, unknown>)
-    : undefined;
-}
 
 /** The tags bound to a knowledge base, in the order they were created. */
 export function boundTags(store: Store, datasetId: string): MockRecord[] {

@@ -3,6 +3,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Context, Hono } from 'hono';
 import { bearerAuth } from '../auth';
+import { jsonObject } from '../body';
 import type { Env, MockContext } from '../context';
 import {
   displayStatus,
@@ -144,13 +145,6 @@ export const documentDeviations = {
     fails: ['updateDocumentByText/errors/unknown-document', 'updateDocumentByFile/errors/unknown-document'],
   },
 } satisfies Record<string, Deviation>;
-
-/** The request's JSON object, or Dify's answer to a body that is not one. */
-export async function jsonBody(c: Context<Env>): Promise<Record<string, unknown> | Response> {
-  const body: unknown = await c.req.json().catch(() => undefined);
-  if (typeof body === 'object' && body !== null && !Array.isArray(body)) return body as Record<string, unknown>;
-  return difyError(c, 400, 'invalid_param', 'The request body must be a JSON object.');
-}
 
 /** Dify's batch ids: the creation time to the second, then six digits. */
 function batchId(now: number): string {
@@ -296,7 +290,7 @@ export function documentRoutes(app: Hono<Env>, mock: MockContext): void {
         return difyError(c, 400, 'invalid_param', 'Dataset does not exist.');
       return dataset;
     }
-    const body = await jsonBody(c);
+    const body = await jsonObject(c);
     if (body instanceof Response) return body;
     const { name, text } = body;
     if (typeof name !== 'string' || name === '' || typeof text !== 'string')
@@ -329,7 +323,7 @@ export function documentRoutes(app: Hono<Env>, mock: MockContext): void {
   app.post(`${DOCUMENT_PATH}/update-by-text`, auth, async (c) => {
     const doc = updatable(c);
     if (doc instanceof Response) return doc;
-    const body = await jsonBody(c);
+    const body = await jsonObject(c);
     if (body instanceof Response) return body;
     const { name, text } = body;
     if (text !== undefined && (typeof name !== 'string' || name === ''))
@@ -407,7 +401,7 @@ export function documentRoutes(app: Hono<Env>, mock: MockContext): void {
     if (dataset instanceof Response) return dataset;
     const action = c.req.param('action');
     if (!STATUS_ACTIONS.includes(action)) return difyError(c, 400, 'invalid_action', 'Invalid action.');
-    const body = await jsonBody(c);
+    const body = await jsonObject(c);
     if (body instanceof Response) return body;
     if (!Array.isArray(body.document_ids)) return difyError(c, 400, 'invalid_param', 'document_ids is required.');
     // Dify skips ids it does not find; a document still being indexed refuses every action.

@@ -4,11 +4,11 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { zipSync } from 'fflate';
 import type { Hono } from 'hono';
 import { bearerAuth } from '../auth';
+import { jsonObject } from '../body';
 import type { Env, MockContext } from '../context';
 import type { Deviation } from '../deviations';
 import { difyError } from '../errors';
 import { findDataset, findDocument } from '../lookup';
-import { jsonBody } from './documents';
 import { DATASET_PATH, DOCUMENT_PATH, UUID } from './paths';
 
 export const fileDeviations = {
@@ -170,7 +170,7 @@ export function fileRoutes(app: Hono<Env>, mock: MockContext): void {
   app.post(`${DATASET_PATH}/documents/download-zip`, bearerAuth(mock), async (c) => {
     const dataset = findDataset(mock, c, c.get('tenantId'));
     if (dataset instanceof Response) return dataset;
-    const body = await jsonBody(c);
+    const body = await jsonObject(c);
     if (body instanceof Response) return body;
     const ids = body.document_ids;
     const uuid = new RegExp(`^${UUID}$`);

@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Context, Hono } from 'hono';
 import { bearerAuth } from '../auth';
+import { jsonObject } from '../body';
 import type { Env, MockContext } from '../context';
 import type { MockDataset } from '../data';
 import type { Deviation } from '../deviations';
@@ -9,7 +10,6 @@ import { difyError } from '../errors';
 import { BUILT_IN_FIELDS, metadataFieldsOf, syncDatasetMetadata } from '../fixtures/metadata';
 import { findDataset } from '../lookup';
 import type { MockRecord } from '../store';
-import { jsonBody } from './documents';
 import { DATASET_PATH, UUID } from './paths';
 
 const METADATA_PATH = `${DATASET_PATH}/metadata`;
@@ -72,7 +72,7 @@ export function metadataRoutes(app: Hono<Env>, mock: MockContext): void {
   app.post(METADATA_PATH, auth, async (c) => {
     const kb = dataset(c);
     if (kb instanceof Response) return kb;
-    const body = await jsonBody(c);
+    const body = await jsonObject(c);
     if (body instanceof Response) return body;
     if (!FIELD_TYPES.includes(body.type as string))
       return difyError(c, 400, 'invalid_param', 'type must be string, number or time.');
@@ -104,7 +104,7 @@ export function metadataRoutes(app: Hono<Env>, mock: MockContext): void {
     if (kb instanceof Response) return kb;
     const field = findField(c, kb);
     if (field instanceof Response) return field;
-    const body = await jsonBody(c);
+    const body = await jsonObject(c);
     if (body instanceof Response) return body;
     const refused = nameRefused(kb, body.name, field.id);
     if (refused) return difyError(c, 400, 'invalid_param', refused);
@@ -150,7 +150,7 @@ export function metadataRoutes(app: Hono<Env>, mock: MockContext): void {
   app.post(`${DATASET_PATH}/documents/metadata`, auth, async (c) => {
     const kb = dataset(c);
     if (kb instanceof Response) return kb;
-    const body = await jsonBody(c);
+    const body = await jsonObject(c);
     if (body instanceof Response) return body;
     const operations = body.operation_data;
     if (!Array.isArray(operations)) return difyError(c, 400, 'invalid_param', 'operation_data is required.');

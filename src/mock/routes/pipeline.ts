@@ -2,13 +2,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Context, Hono } from 'hono';
 import { bearerAuth } from '../auth';
+import { jsonBody } from '../body';
 import type { Env, MockContext } from '../context';
 import { type MockDataset, USER_A } from '../data';
 import type { Deviation } from '../deviations';
 import { difyError } from '../errors';
 import { type DatasourceNode, PIPELINE_NODES } from '../fixtures/knowledge-bases';
 import { findDataset } from '../lookup';
-import { jsonBody } from './datasets';
 import { DATASET_PATH } from './paths';
 
 export const pipelineDeviations = {

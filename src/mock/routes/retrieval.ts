@@ -3,6 +3,7 @@
 // score_threshold the way Dify does.
 import type { Hono } from 'hono';
 import { bearerAuth } from '../auth';
+import { jsonBody } from '../body';
 import type { Env, MockContext } from '../context';
 import type { MockDataset } from '../data';
 import type { Deviation } from '../deviations';
@@ -10,7 +11,6 @@ import { difyError } from '../errors';
 import { findDataset } from '../lookup';
 import type { MockRecord } from '../store';
 import { DATASET_PATH } from './paths';
-import { jsonBody } from './segments';
 
 export const retrievalDeviations = {
   'retrieve-body-before-dataset': {

@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Context, Hono } from 'hono';
 import { bearerAuth } from '../auth';
+import { jsonBody } from '../body';
 import type { Env, MockContext } from '../context';
 import type { MockDocument } from '../data';
 import { MOCK_IDS } from '../data';
@@ -53,14 +54,6 @@ export const segmentDeviations = {
 } satisfies Record<string, Deviation>;
 
 export const unixNow = (mock: MockContext) => Math.floor(mock.now() / 1000);
-
-/** A request's JSON object body, or undefined when it has none. */
-export async function jsonBody(c: Context<Env>): Promise<Record<string, unknown> | undefined> {
-  const body: unknown = await c.req.json().catch(() => undefined);
-  return typeof body === 'object' && body !== null && !Array.isArray(body)
-    ? (body as Record<string, unknown>)
-    : undefined;
-}
 
 const isStringList = (value: unknown) => Array.isArray(value) && value.every((item) => typeof item === 'string');
 

@@ -2,12 +2,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Context, Hono } from 'hono';
 import { bearerAuth } from '../auth';
+import { jsonBody } from '../body';
 import type { Env, MockContext } from '../context';
 import type { Deviation } from '../deviations';
 import { difyError } from '../errors';
 import { findDataset } from '../lookup';
 import type { MockRecord } from '../store';
-import { boundTags, jsonBody } from './datasets';
+import { boundTags } from './datasets';
 import { DATASET_PATH } from './paths';
 
 export const tagDeviations = {

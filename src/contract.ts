@@ -186,3 +186,23 @@ export function echoesIds(operation: Operation, schema: unknown): boolean {
     return fields.some((field) => names.includes(field)) || (detail && object !== objects[2] && fields.includes('id'));
   });
 }
+
+/**
+ * What the contract leaves undocumented that a check would need, one line per operation and gap:
+ * a docs maintainer's list, and why some generated checks do not exist for it.
+ */
+export function contractGaps(spec: LoadedSpec): string[] {
+  const gaps: string[] = [];
+  for (const operation of spec.operations.values()) {
+    if (isBearerSecured(operation, spec) && !documents(operation, 401))
+      gaps.push(
+        `${operation.operationId}: requires the API key, but documents no 401 answer (no auth checks generated)`,
+      );
+    for (const [status, response] of Object.entries(operation.definition.responses)) {
+      if (!/^[45]\d\d$/.test(status)) continue;
+      if (!(response as OpenAPIV3.ResponseObject).content?.['application/json']?.schema)
+        gaps.push(`${operation.operationId}: documents ${status} without a JSON body schema`);
+    }
+  }
+  return gaps;
+}

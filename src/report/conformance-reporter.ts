@@ -6,7 +6,7 @@ import type { FullResult, Reporter, TestCase, TestResult, TestStep } from '@play
 import { version } from '../../package.json';
 import { type Catalog, citationLabel, loadCatalog } from '../catalog';
 import { discoveredOf, loadSettings, MOCK_ORIGIN_ENV, type Settings } from '../config';
-import { contractNotes, propertiesOf, successJson } from '../contract';
+import { contractGaps, contractNotes, propertiesOf, successJson } from '../contract';
 import { Redactor } from '../redact';
 import { type LoadedSpec, loadSpecSync } from '../spec';
 import { Validators } from '../validation';
@@ -125,6 +125,7 @@ export default class ConformanceReporter implements Reporter {
         sha256: spec.sha256,
         uncheckedFormats: new Validators(spec).uncheckedFormats,
         notes: contractNotes(spec),
+        gaps: contractGaps(spec),
       },
       // Discovery runs in the global setup, after this reporter read its settings.
       ...(discovered ? { discovery: discovered } : {}),

@@ -103,6 +103,12 @@ function detailLines(result: CheckResult): string[] {
   return lines[0]?.includes(result.check) ? lines.slice(1) : lines;
 }
 
+/** What the contract does not document: findings for its maintainers, and why some checks are missing. */
+function gapsSection(gaps: string[], esc: (value: unknown) => string): string {
+  if (gaps.length === 0) return '';
+  return `<h2>Gaps in the contract</h2><ul class="gaps">${gaps.map((gap) => `<li>${esc(gap)}</li>`).join('')}</ul>`;
+}
+
 /** The contract's recorded choices, so a reader knows which reading of the docs each check holds a server to. */
 function notesSection(notes: { at: string; note: string }[], esc: (value: unknown) => string): string {
   if (notes.length === 0) return '';
@@ -340,6 +346,7 @@ ${matrix}
 <h2>Status-code coverage</h2>${statusCoverage}
 <h2>Documented fields seen in success answers</h2>${fieldCoverage}
 ${notesSection(spec.notes ?? [], esc)}
+${gapsSection(spec.gaps ?? [], esc)}
 </main>
 <script>${SCRIPT}</script>
 </body></html>

@@ -94,6 +94,8 @@ export interface ConformanceReport {
     uncheckedFormats?: string[];
     /** The contract's `x-note`s: where the docs contradict themselves, the choice it made. */
     notes?: ContractNote[];
+    /** What the contract leaves undocumented that checks would need. */
+    gaps?: string[];
   };
   /** On a live target: the ids discovery found by listing, and why it found none for others. */
   discovery?: Discovered;

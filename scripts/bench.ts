@@ -170,6 +170,15 @@ async function benchSuite(): Promise<{ report: ConformanceReport; medianWallMs: 
     const counts = [...new Set(runs.map((r) => r.report.results.length))];
     // The count can change between runs if tests/ is edited while the benchmark runs.
     console.log(`   checks per run: ${counts.join(', ')} (last run: ${JSON.stringify(last.summary)})`);
+    const families = new Map<string, number>();
+    for (const result of last.results) {
+      const family = result.check.split('/')[1] ?? '';
+      families.set(family, (families.get(family) ?? 0) + 1);
+    }
+    const byFamily = [...families].sort((a, b) => b[1] - a[1]).map(([family, n]) => `${family} ${n}`);
+    console.log(
+      `   operations: ${new Set(last.results.map((r) => r.operationId)).size}; checks by family: ${byFamily.join(', ')}`,
+    );
     for (const [label, figure] of rows) console.log(`   ${label.padEnd(74)} ${spread(runs.map(figure))}`);
     const failed = runs.filter((r) => r.exitCode !== 0);
     if (failed.length > 0) console.log(`   note: ${failed.length} of ${runs.length} runs exited non-zero`);
@@ -245,24 +254,40 @@ async function benchLive(): Promise<void> {
   );
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'conformance-bench-live-'));
   try {
+    // Read-only with the three basic settings (the rest discovered), and with writes and every id given.
+    const variants = [
+      { label: 'read-only, 3 settings', writes: false },
+      { label: 'writes, every id     ', writes: true },
+    ];
     for (const latencyMs of [0, 100]) {
-      const mock = await startMock({ apiKey: MOCK_API_KEY, signedUrlTtl: MOCK_SIGNED_URL_TTL, latencyMs });
-      try {
-        const env = {
-          ...liveSettingsFor(mock.origin, MOCK_API_KEY, MOCK_SIGNED_URL_TTL),
-          DIFY_DOCUMENT_SHA256: createHash('sha256').update(GUIDE_FILE.bytes).digest('hex'),
-          CONFORMANCE_ALLOW_WRITES: '1',
-        };
-        const runs: SuiteRun[] = [];
-        for (let run = 1; run <= LIVE_RUNS; run++) runs.push(await runSuite(run, tmp, env));
-        const requests = runs[0]?.report.results.flatMap((r) => r.evidence).length ?? 0;
-        const { passed, skipped, failed } = runs[0]?.report.summary ?? { passed: 0, skipped: 0, failed: 0 };
-        console.log(
-          `   +${String(latencyMs).padStart(3)} ms per answer: wall ${spread(runs.map((r) => r.wallMs))}; ` +
-            `${requests} requests; ${passed} passed, ${skipped} skipped, ${failed} failed`,
-        );
-      } finally {
-        await mock.close();
+      for (const variant of variants) {
+        const mock = await startMock({ apiKey: MOCK_API_KEY, signedUrlTtl: MOCK_SIGNED_URL_TTL, latencyMs });
+        try {
+          const all = liveSettingsFor(mock.origin, MOCK_API_KEY, MOCK_SIGNED_URL_TTL);
+          const env: Record<string, string> = variant.writes
+            ? {
+                ...all,
+                DIFY_DOCUMENT_SHA256: createHash('sha256').update(GUIDE_FILE.bytes).digest('hex'),
+                CONFORMANCE_ALLOW_WRITES: '1',
+              }
+            : {
+                DIFY_BASE_URL: all.DIFY_BASE_URL ?? '',
+                DIFY_API_KEY: all.DIFY_API_KEY ?? '',
+                DIFY_DATASET_ID: all.DIFY_DATASET_ID ?? '',
+                DIFY_SIGNED_URL_TTL: all.DIFY_SIGNED_URL_TTL ?? '',
+              };
+          const runs: SuiteRun[] = [];
+          for (let run = 1; run <= LIVE_RUNS; run++) runs.push(await runSuite(run, tmp, env));
+          const requests = runs[0]?.report.results.flatMap((r) => r.evidence).length ?? 0;
+          const discovery = runs[0]?.report.discovery?.requests ?? 0;
+          const { passed, skipped, failed } = runs[0]?.report.summary ?? { passed: 0, skipped: 0, failed: 0 };
+          console.log(
+            `   ${variant.label} +${String(latencyMs).padStart(3)} ms per answer: wall ${spread(runs.map((r) => r.wallMs))}; ` +
+              `${requests} requests (+${discovery} discovering); ${passed} passed, ${skipped} skipped, ${failed} failed`,
+          );
+        } finally {
+          await mock.close();
+        }
       }
     }
   } finally {

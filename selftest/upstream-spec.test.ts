@@ -11,7 +11,9 @@ const UPSTREAM = path.resolve(PROJECT_ROOT, '..', 'shared', 'upstream', 'openapi
 
 test('CONFORMANCE_SPEC=<the docs own file> runs the families and the deep checks, and reports the drift', async () => {
   test.skip(!existsSync(UPSTREAM), `${UPSTREAM} is not present on this machine`);
-  const run = await runSuite({ CONFORMANCE_SPEC: UPSTREAM, CONFORMANCE_WORKERS: '2' });
+  // Playwright starts a new worker after each failing test, and this run has dozens: give it time.
+  test.setTimeout(300_000);
+  const run = await runSuite({ CONFORMANCE_SPEC: UPSTREAM, CONFORMANCE_WORKERS: '2' }, [], 280_000);
   expect(run.stderr).toBe('');
   // The docs and the mock (which follows our contract) disagree: a finished run that fails, not a crash.
   expect(run.code).toBe(1);

@@ -11,6 +11,11 @@ export function pathParameters(operation: Operation): Parameter[] {
   return ((operation.definition.parameters ?? []) as Parameter[]).filter((p) => p.in === 'path');
 }
 
+/** Path parameters that name a resource: not those with documented values (an action, a model type). */
+export function resourceParameters(operation: Operation): Parameter[] {
+  return pathParameters(operation).filter((p) => !(p.schema as OpenAPIV3.SchemaObject | undefined)?.enum);
+}
+
 /** The resource a path parameter names: `x-resource`, or its name without `_id` (dataset_id → dataset). */
 export function resourceOf(parameter: Parameter): string {
   const declared = (parameter as Parameter & { 'x-resource'?: unknown })['x-resource'];

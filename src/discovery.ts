@@ -3,7 +3,7 @@
 // from (`$response.body#/data/0/id`, `$request.path.dataset_id`). Item `0` stands for any item: when
 // the first document has no segments, the next is tried, so the ids found belong together.
 import type { OpenAPIV3 } from 'openapi-types';
-import { pathParameters } from './contract';
+import { resourceParameters } from './contract';
 import { escapeToken, resolvePointer, tokensOf } from './json-pointer';
 import type { LoadedSpec, Operation } from './spec';
 
@@ -35,11 +35,7 @@ export type Reader = (operationId: string, params: Record<string, string>) => Pr
 type Link = OpenAPIV3.LinkObject & { 'x-where'?: Record<string, unknown> };
 
 /** Path parameters that name something discovery can find (not an action or a model type). */
-function resourceParameters(operation: Operation): string[] {
-  return pathParameters(operation)
-    .filter((p) => !(p.schema as OpenAPIV3.SchemaObject | undefined)?.enum)
-    .map((p) => p.name);
-}
+const resourceNames = (operation: Operation) => resourceParameters(operation).map((p) => p.name);
 
 /** Every parameter some link can supply, with its suppliers in the contract's order. */
 export function suppliersOf(spec: LoadedSpec): Map<string, Supplier[]> {
@@ -84,7 +80,7 @@ export function suppliersOf(spec: LoadedSpec): Map<string, Supplier[]> {
 function readParameters(spec: LoadedSpec): string[] {
   const names = new Set<string>();
   for (const operation of spec.operations.values())
-    if (operation.method === 'GET') for (const name of resourceParameters(operation)) names.add(name);
+    if (operation.method === 'GET') for (const name of resourceNames(operation)) names.add(name);
   return [...names];
 }
 
@@ -118,12 +114,12 @@ export async function discover(spec: LoadedSpec, known: Record<string, string>, 
   };
 
   const needsOf = (supplier: Supplier) =>
-    resourceParameters(supplier.source).map((sourceName) => supplier.carried[sourceName] ?? sourceName);
+    resourceNames(supplier.source).map((sourceName) => supplier.carried[sourceName] ?? sourceName);
 
   /** What a supplier, called with `fixed`, offers for the parameter, in the target's order. */
   const offered = async (supplier: Supplier, fixed: Record<string, string>): Promise<string[]> => {
     const params: Record<string, string> = {};
-    for (const sourceName of resourceParameters(supplier.source)) {
+    for (const sourceName of resourceNames(supplier.source)) {
       const value = fixed[supplier.carried[sourceName] ?? sourceName];
       if (value === undefined) return [];
       params[sourceName] = value;

@@ -13,6 +13,7 @@ import {
   pathParameters,
   queryParameter,
   resourceOf,
+  resourceParameters,
   successJson,
 } from './contract';
 import type { LoadedSpec, Operation } from './spec';
@@ -60,11 +61,7 @@ interface Binding {
  * nor those the contract marks `x-not-found: false` (an unknown value is not what its 404 documents).
  */
 const resourceIds = (operation: Operation) =>
-  pathParameters(operation).filter(
-    (p) =>
-      !(p.schema as { enum?: unknown[] } | undefined)?.enum &&
-      (p as { 'x-not-found'?: unknown })['x-not-found'] !== false,
-  );
+  resourceParameters(operation).filter((p) => (p as { 'x-not-found'?: unknown })['x-not-found'] !== false);
 /**
  * The ids an unknown-id check can single out. A write names no real resource but its knowledge base
  * (src/params.ts), so every id after the first it spares is unknown in all its requests already:
@@ -106,7 +103,7 @@ const SELECTORS: Record<Selector, (operation: Operation, spec: LoadedSpec) => Bi
   'secured-dataset': (operation, spec) =>
     isBearerSecured(operation, spec) && documents(operation, 401) && has(operation, 'dataset_id') ? once(401) : [],
   'path-params-404': (operation) =>
-    documents(operation, 404) && pathParameters(operation).length > 0 ? once(404) : [],
+    documents(operation, 404) && resourceParameters(operation).length > 0 ? once(404) : [],
   'each-path-param-404': (operation) =>
     documents(operation, 404)
       ? refusable(operation).map((p) => ({

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { expectDifyError, expectStatus } from '../assertions';
 import type { CheckArgs, Template } from '../checks';
-import { documentedCodes, pathParameters } from '../contract';
+import { documentedCodes, pathParameters, resourceParameters } from '../contract';
 import type { HttpResponse } from '../http';
 import { unknownValue } from '../params';
 import { claim, show, skipCheck } from '../violation';
@@ -105,7 +105,8 @@ const LEAKS: [string, RegExp][] = [
 
 /** Provokes the operation's errors (each path value unknown in turn, then no key) and reads their bodies. */
 const noLeaks: Template = async (args) => {
-  const calls = pathParameters(operationOf(args)).map((p) => ({ path: { [p.name]: unknownValue(p) } }));
+  // An action or a model type takes its documented value: only ids can name something unknown.
+  const calls = resourceParameters(operationOf(args)).map((p) => ({ path: { [p.name]: unknownValue(p) } }));
   for (const call of [...calls, { authorization: null }]) {
     const response = await callOperation(args, call);
     // A success here is the other checks' finding (auth, unknown ids); this one reads error bodies.

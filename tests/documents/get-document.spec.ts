@@ -26,16 +26,19 @@ const templates: Record<string, Template> = {
       skipCheck('the document has no doc_metadata entries to check: set DIFY_DOCUMENT_ID to a document with metadata');
     }
     // The schema says what one entry holds; that each field appears once is a claim about the list.
+    // Dify gives every built-in field the id `built-in`: those are told apart by name.
+    const fieldOf = (entry: { id?: unknown; name?: unknown }) =>
+      entry.id === 'built-in' ? `built-in ${entry.name}` : entry.id;
     const seen = new Map<unknown, number>();
     for (const [index, entry] of entries.entries()) {
-      const first = seen.get(entry.id);
+      const first = seen.get(fieldOf(entry));
       claim(first === undefined, () => ({
         expected: 'one entry per metadata field',
         actual: `/doc_metadata/${index} repeats the field ${show(entry.id)} (${show(entry.name)}) of /doc_metadata/${first}`,
         pointer: `/doc_metadata/${index}/id`,
         request: response.summary,
       }));
-      seen.set(entry.id, index);
+      seen.set(fieldOf(entry), index);
     }
   },
 };

@@ -1,7 +1,8 @@
 // `npm run cleanup`: deletes what killed runs left on the target: every document of DIFY_DATASET_ID
-// whose name starts with the suite's prefix (dkc-). Running it is the opt-in to these deletes.
+// and every knowledge base whose name is the suite's (dkc-<run id>-…). Running it is the opt-in to these deletes.
 import { exitWithProblem, loadDotenv, settingsOrExit } from '../src/config';
 import { deleteDocuments, NAME_PREFIX, standaloneClient } from '../src/documents';
+import { deleteDatasets } from '../src/knowledge-bases';
 
 async function main(): Promise<void> {
   loadDotenv();
@@ -12,6 +13,9 @@ async function main(): Promise<void> {
     const names = await deleteDocuments(api, settings.ids.datasetId, NAME_PREFIX, settings.indexingTimeoutMs);
     for (const name of names) console.log(`deleted ${name}`);
     console.log(`cleanup: ${names.length} document(s) named ${NAME_PREFIX}* deleted from ${settings.ids.datasetId}`);
+    const datasets = await deleteDatasets(api, NAME_PREFIX);
+    for (const name of datasets) console.log(`deleted knowledge base ${name}`);
+    console.log(`cleanup: ${datasets.length} knowledge base(s) named ${NAME_PREFIX}* deleted`);
   } finally {
     await dispose();
   }

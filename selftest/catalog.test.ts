@@ -21,12 +21,12 @@ function specWith(change: (doc: { paths: Record<string, unknown> }) => void): st
 }
 
 test('a new operation in the spec gets its family checks, with no new rows', () => {
-  // List Knowledge Bases (GET /datasets), from the Dify docs: no path parameter, a 200 list answer.
+  // A second List Knowledge Bases at a path of its own: no path parameter, a 200 list answer.
   const file = specWith((doc) => {
-    doc.paths['/datasets'] = {
+    doc.paths['/v2/datasets'] = {
       get: {
-        summary: 'List Knowledge Bases',
-        operationId: 'listDatasets',
+        summary: 'List Knowledge Bases Again',
+        operationId: 'listDatasetsAgain',
         responses: {
           200: {
             description: 'List of knowledge bases.',
@@ -51,16 +51,16 @@ test('a new operation in the spec gets its family checks, with no new rows', () 
     };
   });
   try {
-    const ids = [...loadCatalog(file).checks.keys()].filter((id) => id.startsWith('listDatasets/')).sort();
+    const ids = [...loadCatalog(file).checks.keys()].filter((id) => id.startsWith('listDatasetsAgain/')).sort();
     expect(ids).toEqual([
-      'listDatasets/auth/basic-scheme',
-      'listDatasets/auth/empty-bearer',
-      'listDatasets/auth/missing-header',
-      'listDatasets/auth/unknown-key',
-      'listDatasets/response/fields',
-      'listDatasets/response/schema',
-      'listDatasets/response/timestamps',
-      'listDatasets/response/undocumented-fields',
+      'listDatasetsAgain/auth/basic-scheme',
+      'listDatasetsAgain/auth/empty-bearer',
+      'listDatasetsAgain/auth/missing-header',
+      'listDatasetsAgain/auth/unknown-key',
+      'listDatasetsAgain/response/fields',
+      'listDatasetsAgain/response/schema',
+      'listDatasetsAgain/response/timestamps',
+      'listDatasetsAgain/response/undocumented-fields',
     ]);
     const schema = loadCatalog(file).checks.get('listDatasets/response/schema');
     expect(schema).toMatchObject({

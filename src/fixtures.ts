@@ -4,6 +4,7 @@ import { type APIRequestContext, _baseTest as base, request } from '@playwright/
 import { loadSettings, MOCK_ORIGIN_ENV, type Settings } from './config';
 import { type CreatedDocument, createDocument, deleteWhenIndexed, newRunId, RUN_ID_ENV, uploadFile } from './documents';
 import { ApiClient, type Exchange, HttpClient, RateLimiter } from './http';
+import { type CreatedDataset, createDataset, deleteDataset } from './knowledge-bases';
 import { type RunningMock, startMock } from './mock/server';
 import { Redactor } from './redact';
 import { type LoadedSpec, loadSpecSync } from './spec';
@@ -63,9 +64,11 @@ const disposeContexts = (contexts: Contexts) => Promise.all([contexts.api.dispos
 /** JSON answers of these endpoints are a few KiB; anything near this bound is a fault. */
 const MAX_API_BODY_BYTES = 5 * 1024 * 1024;
 
-/** Documents a check uploads for itself; deleted when the check ends, whatever its outcome. */
+/** Documents and knowledge bases a check creates for itself; deleted when the check ends, whatever its outcome. */
 export interface Scratch {
   upload(purpose: string): Promise<CreatedDocument>;
+  /** A knowledge base named `dkc-<run id>-<purpose>`, with `extra` settings in its create request. */
+  dataset(purpose: string, extra?: Record<string, unknown>): Promise<CreatedDataset>;
 }
 
 /** Everything a check's template gets. */
@@ -186,11 +189,17 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     const created: CreatedDocument[] = [];
     const runId = process.env[RUN_ID_ENV] ?? newRunId();
     const { datasetId } = settings.ids;
+    const datasets: string[] = [];
     const scratch: Scratch = {
       upload: async (purpose) => {
         const doc = await createDocument(apiClient, datasetId, uploadFile(runId, purpose));
         created.push(doc);
         return doc;
+      },
+      dataset: async (purpose, extra) => {
+        const dataset = await createDataset(apiClient, runId, purpose, extra);
+        datasets.push(dataset.id);
+        return dataset;
       },
     };
     const limits = { timeoutMs, maxBodyBytes: settings.maxDownloadBytes, limiter };
@@ -221,6 +230,8 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
       const cleaner = new ApiClient(api, { ...apiOptions, evidence: [] });
       const deadline = Date.now() + settings.indexingTimeoutMs;
       for (const doc of created) await deleteWhenIndexed(cleaner, datasetId, doc.id, deadline);
+      // A knowledge base that would not go is left to the global teardown's sweep of the run's names.
+      for (const id of datasets) await deleteDataset(cleaner, id).catch(() => undefined);
     } finally {
       if (!mockContexts) await disposeContexts(contexts);
       // A worker's own mock starts every check from its fixtures (a run's shared mock serves

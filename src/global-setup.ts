@@ -24,6 +24,7 @@ import {
   waitIndexed,
 } from './documents';
 import { cause } from './http';
+import { deleteDatasets } from './knowledge-bases';
 import { startMock } from './mock/server';
 import { ContractViolation } from './violation';
 
@@ -49,6 +50,7 @@ function cleanupOnExit(settings: Settings, baseUrl: string, runId: string): () =
       try {
         const keyword = `${NAME_PREFIX}${runId}`;
         await deleteDocuments(api, settings.ids.datasetId, keyword, settings.indexingTimeoutMs);
+        await deleteDatasets(api, keyword);
       } catch (error) {
         console.error(`dify-knowledge-conformance: cleanup failed (${(error as Error).message}); run npm run cleanup`);
       } finally {

@@ -12,6 +12,8 @@ export interface Exchange {
   method: string;
   url: string;
   requestHeaders: Record<string, string>;
+  /** The first 2 KiB of a JSON request body, so a write's evidence says what was written. */
+  requestExcerpt?: string;
   status?: number;
   responseHeaders?: Record<string, string>;
   bodyBytes?: number;
@@ -132,6 +134,8 @@ export interface RequestOptions {
   method?: string;
   headers?: Record<string, string>;
   multipart?: Multipart;
+  /** A JSON body, sent as application/json. */
+  json?: unknown;
   maxRedirects?: number;
   operationId?: string;
 }
@@ -194,7 +198,8 @@ export class HttpClient {
   }
 
   private async attempt(url: string, options: RequestOptions): Promise<HttpResponse> {
-    const headers = options.headers ?? {};
+    const data = options.json === undefined ? undefined : JSON.stringify(options.json);
+    const headers = { ...options.headers, ...(data === undefined ? {} : { 'Content-Type': 'application/json' }) };
     const method = options.method ?? 'GET';
     const { limits } = this.options;
     await limits.limiter.wait();
@@ -205,6 +210,7 @@ export class HttpClient {
       method,
       url: this.redactor.url(url),
       requestHeaders: this.redactor.headers(headers),
+      ...(data === undefined ? {} : { requestExcerpt: this.redactor.text(data.slice(0, EXCERPT_BYTES)) }),
       ms: 0,
     };
     this.options.evidence.push(exchange);
@@ -220,6 +226,7 @@ export class HttpClient {
         method,
         headers,
         multipart: options.multipart,
+        data,
         maxRedirects: options.maxRedirects,
         timeout: limits.timeoutMs,
         failOnStatusCode: false,
@@ -252,6 +259,7 @@ export interface CallOptions {
   /** Replaces `Bearer <key>` for the error contract's checks; null sends no Authorization header. */
   authorization?: string | null;
   multipart?: Multipart;
+  json?: unknown;
 }
 
 /** A write to a target that is read-only (live without CONFORMANCE_ALLOW_WRITES=1). */
@@ -304,7 +312,14 @@ export class ApiClient extends HttpClient {
     const headers: Record<string, string> = {};
     const authorization = options.authorization === undefined ? `Bearer ${this.apiKey}` : options.authorization;
     if (authorization !== null) headers.Authorization = authorization;
-    return this.request(url, { method, headers, multipart: options.multipart, maxRedirects: 0, operationId });
+    return this.request(url, {
+      method,
+      headers,
+      multipart: options.multipart,
+      json: options.json,
+      maxRedirects: 0,
+      operationId,
+    });
   }
 
   private operation(operationId: string) {

@@ -141,6 +141,7 @@ export function renderHtml(report: ConformanceReport): string {
       `<span class="muted">${esc(e.ms)} ms, ${esc(e.client)} client</span>` +
       (e.error ? `<pre class="o-failed">${esc(e.error)}</pre>` : '') +
       `<div class="muted">Request headers</div><pre>${esc(headers(e.requestHeaders)) || '(none)'}</pre>` +
+      (e.requestExcerpt ? `<div class="muted">Request body</div><pre>${esc(e.requestExcerpt)}</pre>` : '') +
       (e.responseHeaders
         ? `<div class="muted">Response headers</div><pre>${esc(headers(e.responseHeaders))}</pre>`
         : '') +

@@ -4,7 +4,7 @@ import type { Hono } from 'hono';
 import { bearerAuth } from '../auth';
 import { jsonBody } from '../body';
 import type { Env, MockContext } from '../context';
-import { knowledgeBase, MOCK_IDS, type MockDataset } from '../data';
+import { knowledgeBase, MOCK_DATASETS, MOCK_IDS, type MockDataset } from '../data';
 import type { Deviation } from '../deviations';
 import { difyError } from '../errors';
 import { findDataset } from '../lookup';
@@ -44,6 +44,68 @@ export const datasetDeviations = {
   'dataset-update-api-disabled-served': {
     description: 'Update Knowledge Base changes a knowledge base whose API access is off',
     fails: ['updateDataset/errors/api-disabled-dataset'],
+  },
+  // The lifecycle: writes acknowledged but not applied, or applied wrongly.
+  'dataset-create-renames': {
+    description: 'Create an Empty Knowledge Base stores and answers the name in lower case',
+    fails: ['createDataset/response/schema'],
+    sees: [
+      'createDataset/*/*',
+      'getDatasetDetail/shows-created',
+      'getDatasetDetail/shows-update',
+      'listDatasets/shows-created',
+      'updateDataset/*/*',
+    ],
+  },
+  'dataset-create-drops-description': {
+    description: 'Create an Empty Knowledge Base ignores the description it was sent',
+    fails: ['getDatasetDetail/shows-created'],
+    sees: [
+      'createDataset/*/*',
+      'getDatasetDetail/shows-created',
+      'getDatasetDetail/shows-update',
+      'listDatasets/shows-created',
+      'updateDataset/*/*',
+    ],
+  },
+  'dataset-list-hides-new': {
+    description: 'List Knowledge Bases leaves out knowledge bases created through the API',
+    fails: ['listDatasets/shows-created'],
+    sees: ['listDatasets/*/*', 'listDatasets/shows-created'],
+  },
+  'dataset-update-answers-204': {
+    description: 'Update Knowledge Base answers 204 without a body',
+    fails: ['updateDataset/response/schema'],
+    sees: ['updateDataset/*/*', 'getDatasetDetail/shows-update'],
+  },
+  'dataset-update-not-applied': {
+    description: 'Update Knowledge Base answers with the update but stores nothing',
+    fails: ['getDatasetDetail/shows-update'],
+    sees: ['updateDataset/*/*', 'getDatasetDetail/shows-update'],
+  },
+  'dataset-delete-keeps-it': {
+    description: 'Delete Knowledge Base answers 204 and keeps the knowledge base',
+    fails: ['deleteDataset/removes-dataset'],
+    sees: [
+      'deleteDataset/*/*',
+      'createDataset/*/*',
+      'getDatasetDetail/shows-created',
+      'getDatasetDetail/shows-update',
+      'listDatasets/shows-created',
+      'updateDataset/*/*',
+    ],
+  },
+  'dataset-duplicate-name-accepted': {
+    description: 'Create an Empty Knowledge Base accepts a name the workspace already has',
+    fails: ['createDataset/errors/duplicate-name'],
+    sees: [
+      'createDataset/*/*',
+      'getDatasetDetail/shows-created',
+      'getDatasetDetail/shows-update',
+      'listDatasets/shows-created',
+      'updateDataset/*/*',
+      'deleteDataset/removes-dataset',
+    ],
   },
 } satisfies Record<string, Deviation>;
 
@@ -97,7 +159,7 @@ export function datasetRoutes(app: Hono<Env>, mock: MockContext): void {
     const invalid = invalidSettings(body);
     if (invalid) return difyError(c, 400, 'invalid_param', invalid);
     const tenantId = c.get('tenantId');
-    if (nameTaken(tenantId, body.name)) {
+    if (nameTaken(tenantId, body.name) && !on('dataset-duplicate-name-accepted')) {
       return difyError(
         c,
         409,
@@ -106,8 +168,9 @@ export function datasetRoutes(app: Hono<Env>, mock: MockContext): void {
       );
     }
     const now = Math.floor(mock.now() / 1000);
-    const dataset = knowledgeBase(randomUUID(), tenantId, true, String(body.name), {
-      description: body.description ?? '',
+    const name = on('dataset-create-renames') ? String(body.name).toLowerCase().replace(/-/g, '_') : String(body.name);
+    const dataset = knowledgeBase(randomUUID(), tenantId, true, name, {
+      description: on('dataset-create-drops-description') ? '' : (body.description ?? ''),
       permission: body.permission ?? 'only_me',
       provider: body.provider ?? 'vendor',
       indexing_technique: body.indexing_technique ?? 'high_quality',
@@ -123,6 +186,7 @@ export function datasetRoutes(app: Hono<Env>, mock: MockContext): void {
     const tagIds = c.req.queries('tag_ids') ?? [];
     const all = [...store.datasets.values()]
       .filter((d) => d.tenantId === c.get('tenantId'))
+      .filter((d) => !(on('dataset-list-hides-new') && !MOCK_DATASETS.some((fixture) => fixture.id === d.id)))
       .filter(
         (d) =>
           String(d.fields.name).toLowerCase().includes(keyword) || (keyword !== '' && on('dataset-keyword-ignored')),
@@ -169,9 +233,12 @@ export function datasetRoutes(app: Hono<Env>, mock: MockContext): void {
     ]
       .filter((field) => field in body)
       .map((field) => [field, body[field]]);
-    Object.assign(dataset.fields, Object.fromEntries(changes), { updated_at: Math.floor(mock.now() / 1000) });
-    const members = dataset.fields.permission === 'partial_members' ? partialMembers(body) : [];
-    return c.json({ ...datasetBody(dataset), partial_member_list: members });
+    if (on('dataset-update-answers-204')) return c.body(null, 204);
+    const updated = { ...dataset, fields: { ...dataset.fields, ...Object.fromEntries(changes) } };
+    updated.fields.updated_at = Math.floor(mock.now() / 1000);
+    if (!on('dataset-update-not-applied')) store.datasets.set(dataset.id, updated);
+    const members = updated.fields.permission === 'partial_members' ? partialMembers(body) : [];
+    return c.json({ ...datasetBody(updated), partial_member_list: members });
   });
 
   app.delete(DATASET_PATH, auth, (c) => {
@@ -188,6 +255,7 @@ export function datasetRoutes(app: Hono<Env>, mock: MockContext): void {
         'The dataset is being used by some apps. Please remove the dataset from the apps before deleting it.',
       );
     }
+    if (on('dataset-delete-keeps-it')) return c.body(null, 204);
     store.datasets.delete(dataset.id);
     for (const doc of store.documentsOf(dataset.id)) store.documents.delete(doc.id);
     for (const binding of [...store.tagBindings])

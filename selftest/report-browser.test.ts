@@ -245,6 +245,7 @@ test.describe('hostile strings in a report', () => {
         version: HOSTILE,
         sha256: HOSTILE,
         notes: [{ at: HOSTILE, note: HOSTILE }],
+        gaps: [HOSTILE],
       },
       discovery: { ids: { [HOSTILE]: HOSTILE }, gaps: { [HOSTILE]: HOSTILE }, requests: 1 },
       summary,

@@ -101,7 +101,14 @@ export function answerDeviations(mock: MockContext): MiddlewareHandler<Env> {
     // The deviation last: consulting one marks the answer as changed by it.
     if (!c.res.headers.get('content-type')?.includes('application/json')) return;
     const read = c.req.method === 'GET' && c.res.ok;
-    const body: unknown = read || c.res.status === 404 ? await c.res.clone().json() : undefined;
+    // A body that is not JSON after all is left as it is: no deviation here can change it.
+    const body: unknown =
+      read || c.res.status === 404
+        ? await c.res
+            .clone()
+            .json()
+            .catch(() => undefined)
+        : undefined;
     const milliseconds = read && hasTimestamps(body) && on('timestamps-in-milliseconds');
     const extraField = read && on('undocumented-field');
     const traceback = c.res.status === 404 && on('error-leaks-traceback');

@@ -1,8 +1,9 @@
 // `npm run cleanup`: deletes what killed runs left on the target: every document of DIFY_DATASET_ID
-// and every knowledge base whose name is the suite's (dkc-<run id>-…). Running it is the opt-in to these deletes.
+// and every knowledge base and tag whose name is the suite's (dkc-<run id>-…). Running it is the opt-in to these deletes.
 import { exitWithProblem, loadDotenv, settingsOrExit } from '../src/config';
 import { deleteDocuments, NAME_PREFIX, standaloneClient } from '../src/documents';
 import { deleteDatasets } from '../src/knowledge-bases';
+import { deleteTags } from '../src/tags';
 
 async function main(): Promise<void> {
   loadDotenv();
@@ -16,6 +17,9 @@ async function main(): Promise<void> {
     const datasets = await deleteDatasets(api, NAME_PREFIX);
     for (const name of datasets) console.log(`deleted knowledge base ${name}`);
     console.log(`cleanup: ${datasets.length} knowledge base(s) named ${NAME_PREFIX}* deleted`);
+    const tags = await deleteTags(api, NAME_PREFIX);
+    for (const name of tags) console.log(`deleted tag ${name}`);
+    console.log(`cleanup: ${tags.length} tag(s) named ${NAME_PREFIX}* deleted`);
   } finally {
     await dispose();
   }

@@ -8,6 +8,7 @@ import { type CreatedDataset, createDataset, deleteDataset } from './knowledge-b
 import { type RunningMock, startMock } from './mock/server';
 import { Redactor } from './redact';
 import { type LoadedSpec, loadSpecSync } from './spec';
+import { type CreatedTag, createTag, deleteTag } from './tags';
 import { Validators } from './validation';
 
 export interface Target {
@@ -69,6 +70,8 @@ export interface Scratch {
   upload(purpose: string): Promise<CreatedDocument>;
   /** A knowledge base named `dkc-<run id>-<purpose>`, with `extra` settings in its create request. */
   dataset(purpose: string, extra?: Record<string, unknown>): Promise<CreatedDataset>;
+  /** A workspace tag named `dkc-<run id>-<purpose>`. */
+  tag(purpose: string): Promise<CreatedTag>;
 }
 
 /** Everything a check's template gets. */
@@ -190,6 +193,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     const runId = process.env[RUN_ID_ENV] ?? newRunId();
     const { datasetId } = settings.ids;
     const datasets: string[] = [];
+    const tags: string[] = [];
     const scratch: Scratch = {
       upload: async (purpose) => {
         const doc = await createDocument(apiClient, datasetId, uploadFile(runId, purpose));
@@ -200,6 +204,11 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
         const dataset = await createDataset(apiClient, runId, purpose, extra);
         datasets.push(dataset.id);
         return dataset;
+      },
+      tag: async (purpose) => {
+        const tag = await createTag(apiClient, runId, purpose);
+        tags.push(tag.id);
+        return tag;
       },
     };
     const limits = { timeoutMs, maxBodyBytes: settings.maxDownloadBytes, limiter };
@@ -232,6 +241,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
       for (const doc of created) await deleteWhenIndexed(cleaner, datasetId, doc.id, deadline);
       // A knowledge base that would not go is left to the global teardown's sweep of the run's names.
       for (const id of datasets) await deleteDataset(cleaner, id).catch(() => undefined);
+      for (const id of tags) await deleteTag(cleaner, id).catch(() => undefined);
     } finally {
       if (!mockContexts) await disposeContexts(contexts);
       // A worker's own mock starts every check from its fixtures (a run's shared mock serves

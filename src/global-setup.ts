@@ -26,6 +26,7 @@ import {
 import { cause } from './http';
 import { deleteDatasets } from './knowledge-bases';
 import { startMock } from './mock/server';
+import { deleteTags } from './tags';
 import { ContractViolation } from './violation';
 
 /** One key-less GET of the API base: any HTTP answer will do; no answer stops the run in one line. */
@@ -51,6 +52,7 @@ function cleanupOnExit(settings: Settings, baseUrl: string, runId: string): () =
         const keyword = `${NAME_PREFIX}${runId}`;
         await deleteDocuments(api, settings.ids.datasetId, keyword, settings.indexingTimeoutMs);
         await deleteDatasets(api, keyword);
+        await deleteTags(api, keyword);
       } catch (error) {
         console.error(`dify-knowledge-conformance: cleanup failed (${(error as Error).message}); run npm run cleanup`);
       } finally {

@@ -4,7 +4,8 @@ import { expectJson, expectObject, expectStatus } from './assertions';
 import { NAME_PREFIX } from './documents';
 import type { ApiClient, HttpResponse } from './http';
 
-const SUITE_NAME = /^dkc-\d{14}-[0-9a-f]{6}-[a-z-]+$/;
+/** The names the suite gives what it creates: its prefix, a run id and a purpose. */
+export const SUITE_NAME = /^dkc-\d{14}-[0-9a-f]{6}-[a-z-]+$/;
 /** Dify caps a knowledge base's name at 40 characters; the prefix and run id take 26. */
 const MAX_PURPOSE = 14;
 
@@ -16,9 +17,10 @@ export interface CreatedDataset {
   response: HttpResponse;
 }
 
+/** The name of something the suite creates (a knowledge base, a tag). */
 export function datasetName(runId: string, purpose: string): string {
   if (!/^[a-z-]+$/.test(purpose) || purpose.length > MAX_PURPOSE)
-    throw new Error(`a scratch knowledge base's purpose is [a-z-]{1,${MAX_PURPOSE}}: ${purpose}`);
+    throw new Error(`a scratch resource's purpose is [a-z-]{1,${MAX_PURPOSE}}: ${purpose}`);
   return `${NAME_PREFIX}${runId}-${purpose}`;
 }
 

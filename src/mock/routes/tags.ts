@@ -15,6 +15,12 @@ export const tagDeviations = {
   'tag-binding-count-as-number': {
     description: 'List Knowledge Tags sends binding_count as a number, not the documented string',
     fails: ['getKnowledgeTags/response/schema'],
+    sees: [
+      'getKnowledgeTags/*/*',
+      'getKnowledgeTags/shows-created',
+      'updateKnowledgeTag/shows-rename',
+      'deleteKnowledgeTag/removes-tag',
+    ],
   },
   'tag-list-without-binding-count': {
     description: 'List Knowledge Tags leaves binding_count out of its items',
@@ -32,6 +38,60 @@ export const tagDeviations = {
     description: 'Get Knowledge Base Tags answers an unknown knowledge base with 200 and no tags',
     fails: ['queryDatasetTags/errors/unknown-dataset'],
   },
+  // The lifecycle: writes acknowledged but not applied, or applied wrongly.
+  'tag-create-renames': {
+    description: 'Create Knowledge Tag stores and answers the name in upper case',
+    fails: ['createKnowledgeTag/response/schema'],
+    sees: [
+      'createKnowledgeTag/*/*',
+      'getKnowledgeTags/shows-created',
+      'updateKnowledgeTag/shows-rename',
+      'bindTagsToDataset/shows-binding',
+      'unbindTagFromDataset/removes-binding',
+      'deleteKnowledgeTag/removes-tag',
+    ],
+  },
+  'tag-list-hides-new': {
+    description: 'List Knowledge Tags leaves out tags created through the API',
+    fails: ['getKnowledgeTags/shows-created'],
+    sees: [
+      'getKnowledgeTags/*/*',
+      'createKnowledgeTag/*/*',
+      'getKnowledgeTags/shows-created',
+      'updateKnowledgeTag/shows-rename',
+      'bindTagsToDataset/shows-binding',
+      'unbindTagFromDataset/removes-binding',
+      'deleteKnowledgeTag/removes-tag',
+    ],
+  },
+  'tag-rename-not-applied': {
+    description: 'Update Knowledge Tag answers with the new name but keeps the old one',
+    fails: ['updateKnowledgeTag/shows-rename'],
+    sees: ['updateKnowledgeTag/*/*', 'updateKnowledgeTag/shows-rename'],
+  },
+  'tag-bind-not-applied': {
+    description: 'Bind Tags to a Knowledge Base answers 204 and binds nothing',
+    fails: ['bindTagsToDataset/shows-binding'],
+    sees: ['bindTagsToDataset/*/*', 'bindTagsToDataset/shows-binding', 'unbindTagFromDataset/removes-binding'],
+  },
+  'tag-unbind-not-applied': {
+    description: 'Unbind a Tag from a Knowledge Base answers 204 and keeps the binding',
+    fails: ['unbindTagFromDataset/removes-binding'],
+    sees: ['unbindTagFromDataset/*/*', 'unbindTagFromDataset/removes-binding'],
+  },
+  'tag-delete-keeps-it': {
+    description: 'Delete Knowledge Tag answers 204 and keeps the tag',
+    fails: ['deleteKnowledgeTag/removes-tag'],
+    sees: [
+      'deleteKnowledgeTag/*/*',
+      'createKnowledgeTag/*/*',
+      'getKnowledgeTags/shows-created',
+      'updateKnowledgeTag/shows-rename',
+      'bindTagsToDataset/shows-binding',
+      'unbindTagFromDataset/removes-binding',
+      'deleteKnowledgeTag/removes-tag',
+    ],
+  },
 } satisfies Record<string, Deviation>;
 
 const validName = (name: unknown) => typeof name === 'string' && name.length >= 1 && name.length <= 50;
@@ -40,12 +100,14 @@ export function tagRoutes(app: Hono<Env>, mock: MockContext): void {
   const { on, store } = mock;
   const auth = bearerAuth(mock);
 
+  /** The fixtures' tags: the ones a deviation that hides new tags still lists. */
+  const seededTags = new Set(store.tags.keys());
   const tagsOf = (tenantId: string) => [...store.tags.values()].filter((tag) => tag.tenantId === tenantId);
 
   /** A tag as the tag operations answer it: its count of bindings to knowledge bases that still exist. */
-  function tagBody(tag: MockRecord): Record<string, unknown> {
+  function tagBody(tag: MockRecord, countAsNumber = false): Record<string, unknown> {
     const count = [...store.datasets.keys()].filter((id) => store.tagBindings.has(`${tag.id} ${id}`)).length;
-    return { ...tag.fields, binding_count: on('tag-binding-count-as-number') ? count : String(count) };
+    return { ...tag.fields, binding_count: countAsNumber ? count : String(count) };
   }
 
   /** The workspace's tag the body names, or the answer that refuses it. */
@@ -65,7 +127,9 @@ export function tagRoutes(app: Hono<Env>, mock: MockContext): void {
   const nameTaken = (tenantId: string, name: unknown) => tagsOf(tenantId).some((tag) => tag.fields.name === name);
 
   app.get('/v1/datasets/tags', auth, (c) => {
-    const tags = tagsOf(c.get('tenantId')).map(tagBody);
+    const tags = tagsOf(c.get('tenantId'))
+      .filter((tag) => !(on('tag-list-hides-new') && !seededTags.has(tag.id)))
+      .map((tag) => tagBody(tag, on('tag-binding-count-as-number')));
     if (on('tag-list-without-binding-count')) for (const tag of tags) delete tag.binding_count;
     return c.json(tags);
   });
@@ -75,7 +139,8 @@ export function tagRoutes(app: Hono<Env>, mock: MockContext): void {
     if (!body || !validName(body.name)) return difyError(c, 400, 'invalid_param', 'name must be 1 to 50 characters.');
     if (nameTaken(c.get('tenantId'), body.name)) return difyError(c, 400, 'invalid_param', 'Tag name already exists');
     const id = randomUUID();
-    const tag = { id, tenantId: c.get('tenantId'), fields: { id, name: body.name, type: 'knowledge' } };
+    const name = on('tag-create-renames') ? String(body.name).toUpperCase() : body.name;
+    const tag = { id, tenantId: c.get('tenantId'), fields: { id, name, type: 'knowledge' } };
     store.tags.set(id, tag);
     return c.json(tagBody(tag));
   });
@@ -90,6 +155,7 @@ export function tagRoutes(app: Hono<Env>, mock: MockContext): void {
     if (tag.fields.name !== body.name && nameTaken(c.get('tenantId'), body.name)) {
       return difyError(c, 400, 'invalid_param', 'Tag name already exists');
     }
+    if (on('tag-rename-not-applied')) return c.json({ ...tagBody(tag), name: body.name });
     tag.fields.name = body.name;
     return c.json(tagBody(tag));
   });
@@ -99,6 +165,7 @@ export function tagRoutes(app: Hono<Env>, mock: MockContext): void {
     if (!body || typeof body.tag_id !== 'string') return difyError(c, 400, 'invalid_param', 'tag_id is required.');
     const tag = findTag(c, body);
     if (tag instanceof Response) return tag;
+    if (on('tag-delete-keeps-it')) return c.body(null, 204);
     store.tags.delete(tag.id);
     for (const binding of [...store.tagBindings])
       if (binding.startsWith(`${tag.id} `)) store.tagBindings.delete(binding);
@@ -115,7 +182,8 @@ export function tagRoutes(app: Hono<Env>, mock: MockContext): void {
     if (target instanceof Response) return target;
     // Ids no tag of the workspace has are skipped, as the docs say.
     const known = new Set(tagsOf(c.get('tenantId')).map((tag) => tag.id));
-    for (const id of tagIds.filter((tagId) => known.has(tagId))) store.tagBindings.add(`${id} ${target}`);
+    if (!on('tag-bind-not-applied'))
+      for (const id of tagIds.filter((tagId) => known.has(tagId))) store.tagBindings.add(`${id} ${target}`);
     return c.body(null, 204);
   });
 
@@ -129,7 +197,7 @@ export function tagRoutes(app: Hono<Env>, mock: MockContext): void {
     }
     const target = findTarget(c, body);
     if (target instanceof Response) return target;
-    for (const id of tagIds) store.tagBindings.delete(`${id} ${target}`);
+    if (!on('tag-unbind-not-applied')) for (const id of tagIds) store.tagBindings.delete(`${id} ${target}`);
     return c.body(null, 204);
   });
 

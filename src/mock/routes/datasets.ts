@@ -12,6 +12,15 @@ import { paginate } from '../paging';
 import type { MockRecord, Store } from '../store';
 import { DATASET_PATH } from './paths';
 
+/** The lifecycle checks that create a knowledge base and read it back: each sees how creates are served. */
+const CREATE_READERS = [
+  'createDataset/*/*',
+  'getDatasetDetail/shows-created',
+  'getDatasetDetail/shows-update',
+  'listDatasets/shows-created',
+  'updateDataset/*/*',
+];
+
 export const datasetDeviations = {
   'dataset-counts-as-strings': {
     description: 'Get Knowledge Base sends document_count as a string',
@@ -49,24 +58,12 @@ export const datasetDeviations = {
   'dataset-create-renames': {
     description: 'Create an Empty Knowledge Base stores and answers the name in lower case',
     fails: ['createDataset/response/schema'],
-    sees: [
-      'createDataset/*/*',
-      'getDatasetDetail/shows-created',
-      'getDatasetDetail/shows-update',
-      'listDatasets/shows-created',
-      'updateDataset/*/*',
-    ],
+    sees: CREATE_READERS,
   },
   'dataset-create-drops-description': {
     description: 'Create an Empty Knowledge Base ignores the description it was sent',
     fails: ['getDatasetDetail/shows-created'],
-    sees: [
-      'createDataset/*/*',
-      'getDatasetDetail/shows-created',
-      'getDatasetDetail/shows-update',
-      'listDatasets/shows-created',
-      'updateDataset/*/*',
-    ],
+    sees: CREATE_READERS,
   },
   'dataset-list-hides-new': {
     description: 'List Knowledge Bases leaves out knowledge bases created through the API',
@@ -86,26 +83,12 @@ export const datasetDeviations = {
   'dataset-delete-keeps-it': {
     description: 'Delete Knowledge Base answers 204 and keeps the knowledge base',
     fails: ['deleteDataset/removes-dataset'],
-    sees: [
-      'deleteDataset/*/*',
-      'createDataset/*/*',
-      'getDatasetDetail/shows-created',
-      'getDatasetDetail/shows-update',
-      'listDatasets/shows-created',
-      'updateDataset/*/*',
-    ],
+    sees: ['deleteDataset/*/*', ...CREATE_READERS],
   },
   'dataset-duplicate-name-accepted': {
     description: 'Create an Empty Knowledge Base accepts a name the workspace already has',
     fails: ['createDataset/errors/duplicate-name'],
-    sees: [
-      'createDataset/*/*',
-      'getDatasetDetail/shows-created',
-      'getDatasetDetail/shows-update',
-      'listDatasets/shows-created',
-      'updateDataset/*/*',
-      'deleteDataset/removes-dataset',
-    ],
+    sees: [...CREATE_READERS, 'deleteDataset/removes-dataset'],
   },
 } satisfies Record<string, Deviation>;
 

@@ -11,6 +11,16 @@ import type { MockRecord } from '../store';
 import { boundTags } from './datasets';
 import { DATASET_PATH } from './paths';
 
+/** The lifecycle checks that create a tag and read it back: each sees how tags are created and listed. */
+const TAG_READERS = [
+  'createKnowledgeTag/*/*',
+  'getKnowledgeTags/shows-created',
+  'updateKnowledgeTag/shows-rename',
+  'bindTagsToDataset/shows-binding',
+  'unbindTagFromDataset/removes-binding',
+  'deleteKnowledgeTag/removes-tag',
+];
+
 export const tagDeviations = {
   'tag-binding-count-as-number': {
     description: 'List Knowledge Tags sends binding_count as a number, not the documented string',
@@ -42,27 +52,12 @@ export const tagDeviations = {
   'tag-create-renames': {
     description: 'Create Knowledge Tag stores and answers the name in upper case',
     fails: ['createKnowledgeTag/response/schema'],
-    sees: [
-      'createKnowledgeTag/*/*',
-      'getKnowledgeTags/shows-created',
-      'updateKnowledgeTag/shows-rename',
-      'bindTagsToDataset/shows-binding',
-      'unbindTagFromDataset/removes-binding',
-      'deleteKnowledgeTag/removes-tag',
-    ],
+    sees: TAG_READERS,
   },
   'tag-list-hides-new': {
     description: 'List Knowledge Tags leaves out tags created through the API',
     fails: ['getKnowledgeTags/shows-created'],
-    sees: [
-      'getKnowledgeTags/*/*',
-      'createKnowledgeTag/*/*',
-      'getKnowledgeTags/shows-created',
-      'updateKnowledgeTag/shows-rename',
-      'bindTagsToDataset/shows-binding',
-      'unbindTagFromDataset/removes-binding',
-      'deleteKnowledgeTag/removes-tag',
-    ],
+    sees: ['getKnowledgeTags/*/*', ...TAG_READERS],
   },
   'tag-rename-not-applied': {
     description: 'Update Knowledge Tag answers with the new name but keeps the old one',
@@ -82,15 +77,7 @@ export const tagDeviations = {
   'tag-delete-keeps-it': {
     description: 'Delete Knowledge Tag answers 204 and keeps the tag',
     fails: ['deleteKnowledgeTag/removes-tag'],
-    sees: [
-      'deleteKnowledgeTag/*/*',
-      'createKnowledgeTag/*/*',
-      'getKnowledgeTags/shows-created',
-      'updateKnowledgeTag/shows-rename',
-      'bindTagsToDataset/shows-binding',
-      'unbindTagFromDataset/removes-binding',
-      'deleteKnowledgeTag/removes-tag',
-    ],
+    sees: ['deleteKnowledgeTag/*/*', ...TAG_READERS],
   },
 } satisfies Record<string, Deviation>;
 

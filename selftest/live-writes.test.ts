@@ -8,12 +8,11 @@ import { expect, test } from '@playwright/test';
 import { MOCK_IDS } from '../src/mock/data';
 import { type RunningMock, startMock } from '../src/mock/server';
 import { PROJECT_ROOT } from '../src/paths';
-import { cleanEnv, runSuite } from './run-suite';
+import { cleanEnv, killGroup, runSuite } from './run-suite';
 
 const KEY = 'dataset-writes-test-key-0123456789';
 
 function writesEnv(mock: RunningMock): Record<string, string> {
-  // No DIFY_DOCUMENT_ID: the suite must upload its own.
   return {
     DIFY_BASE_URL: `${mock.origin}/v1`,
     DIFY_API_KEY: KEY,
@@ -23,27 +22,37 @@ function writesEnv(mock: RunningMock): Record<string, string> {
   };
 }
 
-const leftovers = (mock: RunningMock) => mock.documentNames().filter((name) => name.startsWith('dkc-'));
-
-/** Resolves once the mock holds a document the run created. */
-async function untilCreated(mock: RunningMock): Promise<void> {
-  for (let i = 0; i < 1200 && leftovers(mock).length === 0; i += 1) await sleep(50);
+/** The names of what the suite created that the mock still holds: knowledge bases, documents, tags. */
+function leftovers(mock: RunningMock): string[] {
+  const held = mock.snapshot() as Record<string, Record<string, { name?: unknown }>>;
+  return ['datasets', 'documents', 'tags']
+    .flatMap((collection) => Object.values(held[collection] ?? {}).map((fields) => String(fields.name)))
+    .filter((name) => name.startsWith('dkc-'));
 }
 
-test('with writes allowed and no document given, the run uploads one, checks it and deletes everything', async () => {
+/** Resolves once the mock holds a document a check created (the run's knowledge base comes first). */
+async function untilCreated(mock: RunningMock): Promise<void> {
+  const documents = () => mock.documentNames().filter((name) => name.startsWith('dkc-'));
+  for (let i = 0; i < 1200 && documents().length === 0; i += 1) await sleep(50);
+}
+
+test('with writes allowed, the run writes in a knowledge base of its own and leaves the store as it found it', async () => {
   const mock = await startMock({ apiKey: KEY, signedUrlTtl: 3 });
   try {
-    const before = mock.documentNames();
-    // The checks that read the uploaded document or write their own; the families would only add time.
-    const run = await runSuite(writesEnv(mock), ['--grep', '@download-document|@lifecycle']);
+    const before = mock.snapshot();
+    // The checks that write; the families would only add time.
+    const run = await runSuite(writesEnv(mock), ['--grep', '@lifecycle']);
     expect(run.code, run.stdout).toBe(0);
     expect(run.report?.summary.failed).toBe(0);
-    // The fixture was really used: the original-bytes check ran against the uploaded file.
-    expect(run.report?.results.find((r) => r.check === 'downloadDocument/signed-url/original-bytes')?.outcome).toBe(
-      'passed',
-    );
+    // A document was really uploaded, read back and downloaded byte for byte.
+    const outcome = (check: string) => run.report?.results.find((r) => r.check === check)?.outcome;
+    expect(outcome('downloadDocument/signed-url/uploaded-bytes')).toBe('passed');
     expect(mock.requests.some((r) => r.method === 'POST')).toBe(true);
-    expect(mock.documentNames()).toEqual(before);
+    // Nothing was written to the team's knowledge base: the documents' creates went to the run's.
+    const creates = mock.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/document/create-by-file'));
+    expect(creates.length).toBeGreaterThan(0);
+    expect(creates.filter((r) => r.path.includes(MOCK_IDS.datasetId))).toEqual([]);
+    expect(mock.snapshot()).toEqual(before);
   } finally {
     await mock.close();
   }
@@ -65,8 +74,9 @@ test('interrupted with SIGTERM mid-run, the run still deletes what it created', 
 test('killed outright, a run leaves documents that npm run cleanup removes', async () => {
   const mock = await startMock({ apiKey: KEY, signedUrlTtl: 3 });
   try {
+    const before = mock.snapshot();
     await runSuite(writesEnv(mock), [], 60_000, (child) => {
-      void untilCreated(mock).then(() => child.kill('SIGKILL'));
+      void untilCreated(mock).then(() => killGroup(child, 'SIGKILL'));
     });
     expect(leftovers(mock).length).toBeGreaterThan(0);
     // Asynchronously: the mock answering it lives in this process.
@@ -75,8 +85,9 @@ test('killed outright, a run leaves documents that npm run cleanup removes', asy
       [path.join(PROJECT_ROOT, 'node_modules/tsx/dist/cli.mjs'), 'scripts/cleanup.ts'],
       { cwd: PROJECT_ROOT, env: cleanEnv(writesEnv(mock)), encoding: 'utf8' },
     );
-    expect(cleanup.stdout).toMatch(/cleanup: \d+ document\(s\) named dkc-\* deleted/);
+    expect(cleanup.stdout).toMatch(/cleanup: [1-9]\d* knowledge base\(s\) named dkc-\* deleted/);
     expect(leftovers(mock)).toEqual([]);
+    expect(mock.snapshot()).toEqual(before);
   } finally {
     await mock.close();
   }

@@ -33,6 +33,16 @@ export function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   return { ...env, FORCE_COLOR: '0', CI: '1', CONFORMANCE_ENV_FILE: 'none', CONFORMANCE_WORKERS: '1', ...extra };
 }
 
+/** Sends a signal to the run and its workers. */
+export function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // Already gone.
+  }
+}
+
 /** @param control gets the child process, e.g. to interrupt it mid-run. */
 export function runSuite(
   env: Record<string, string> = {},
@@ -48,6 +58,8 @@ export function runSuite(
       cwd: PROJECT_ROOT,
       env: cleanEnv({ CONFORMANCE_REPORT_DIR: reportDir, ...env }),
       stdio: ['ignore', 'pipe', 'pipe'],
+      // Its own process group, so that killing the run kills its workers too, as a terminal's ^C or kill -9 of a job would.
+      detached: true,
     });
     let stdout = '';
     let stderr = '';
@@ -57,7 +69,7 @@ export function runSuite(
     child.stderr.on('data', (chunk) => {
       stderr += chunk;
     });
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    const timer = setTimeout(() => killGroup(child, 'SIGKILL'), timeoutMs);
     control?.(child);
     child.on('error', reject);
     child.on('close', (code) => {

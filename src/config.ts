@@ -11,9 +11,6 @@ import { DEVIATION_NAMES } from './mock/deviations';
 import { DEFAULT_SPEC, PROJECT_ROOT } from './paths';
 import { SpecError } from './spec';
 
-/** Stands for "the document the global setup uploads" until it exists. */
-export const FIXTURE_DOCUMENT = 'fixture';
-
 /** Set by the global setup when the suite started the embedded mock; read by workers. */
 export const MOCK_ORIGIN_ENV = 'CONFORMANCE_MOCK_ORIGIN';
 
@@ -23,7 +20,7 @@ export class ConfigError extends Error {
 
 export interface TargetIds {
   datasetId: string;
-  /** An uploaded-file document: pinned, uploaded by the global setup, or found by discovery. */
+  /** An uploaded-file document: pinned, or found by discovery. */
   documentId?: string;
   nonFileDocumentId?: string;
   apiDisabledDatasetId?: string;
@@ -72,6 +69,8 @@ export interface Settings {
   maxWaitSeconds: number;
   /** Whether the suite may create and delete documents (always on the embedded mock). */
   allowWrites: boolean;
+  /** How the run's scratch knowledge base indexes (CONFORMANCE_SCRATCH_INDEXING): economy needs no embedding model. */
+  scratchIndexing: 'economy' | 'high_quality';
   /** Accept self-signed or otherwise invalid TLS certificates (CONFORMANCE_INSECURE_TLS=1). */
   insecureTls: boolean;
   /** Per-request timeout, so a hanging server fails one check instead of the run. */
@@ -151,6 +150,16 @@ function whole(env: Env, name: string, fallback: number, min: number, unit: stri
 const seconds = (env: Env, name: string, fallback: number, min: number) =>
   whole(env, name, fallback, min, ' of seconds');
 const count = (env: Env, name: string, fallback: number, min: number) => whole(env, name, fallback, min, '');
+
+function scratchIndexing(env: Env): Settings['scratchIndexing'] {
+  const value = text(env, 'CONFORMANCE_SCRATCH_INDEXING') ?? 'economy';
+  if (value !== 'economy' && value !== 'high_quality') {
+    throw new ConfigError(
+      `CONFORMANCE_SCRATCH_INDEXING is economy or high_quality (got "${value}"): high_quality needs an embedding model on the target.`,
+    );
+  }
+  return value;
+}
 
 function flag(env: Env, name: string): boolean {
   const value = text(env, name)?.toLowerCase();
@@ -238,6 +247,7 @@ export function loadSettings(env: Env = process.env): Settings {
     workers: count(env, 'CONFORMANCE_WORKERS', 2, 1),
     indexingTimeoutMs: seconds(env, 'CONFORMANCE_INDEXING_TIMEOUT', 120, 1) * 1000,
     maxDownloadBytes: count(env, 'CONFORMANCE_MAX_DOWNLOAD_MB', 100, 1) * 1024 * 1024,
+    scratchIndexing: scratchIndexing(env),
   };
   const rawBase = text(env, 'DIFY_BASE_URL');
   if (rawBase === undefined) {
@@ -278,9 +288,7 @@ export function loadSettings(env: Env = process.env): Settings {
     ...(discovered ? { discovered } : {}),
     ids: {
       datasetId: requiredUuid(env, 'DIFY_DATASET_ID', 'the knowledge base to test'),
-      // With writes allowed and no document given, the global setup uploads one (FIXTURE_DOCUMENT);
-      // without, discovery looks for one.
-      documentId: pinnedDocument ?? (allowWrites ? FIXTURE_DOCUMENT : discovered?.ids.document_id),
+      documentId: pinnedDocument ?? discovered?.ids.document_id,
       segmentId: uuid(env, 'DIFY_SEGMENT_ID', 'a chunk of DIFY_DOCUMENT_ID') ?? discovered?.ids.segment_id,
       childChunkId:
         uuid(env, 'DIFY_CHILD_CHUNK_ID', 'a child chunk of DIFY_SEGMENT_ID') ?? discovered?.ids.child_chunk_id,

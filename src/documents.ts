@@ -27,17 +27,19 @@ export interface UploadFile {
   bytes: Buffer;
 }
 
-/** A small text file with known bytes, so a download can be compared byte for byte. */
-export function uploadFile(runId: string, purpose: string): UploadFile {
+/** A small text file with known bytes (`text` unless given), so a download can be compared byte for byte. */
+export function uploadFile(runId: string, purpose: string, text?: string): UploadFile {
   const name = `${NAME_PREFIX}${runId}-${purpose}.txt`;
   const bytes = Buffer.from(
-    `Created by dify-knowledge-conformance, run ${runId}, for ${purpose}.\nSafe to delete: npm run cleanup.\n`,
+    text ?? `Created by dify-knowledge-conformance, run ${runId}, for ${purpose}.\nSafe to delete: npm run cleanup.\n`,
   );
   return { name, bytes };
 }
 
 export interface CreatedDocument {
   id: string;
+  /** The knowledge base it is in. */
+  datasetId: string;
   batch: string;
   file: UploadFile;
   /** Create Document by File's answer, for checks of its shape. */
@@ -51,6 +53,11 @@ export async function createDocument(api: ApiClient, datasetId: string, file: Up
     { multipart: { file: { name: file.name, mimeType: 'text/plain', buffer: file.bytes }, data: CREATE_OPTIONS } },
   );
   expectStatus(response, 200);
+  return createdFrom(response, datasetId, file);
+}
+
+/** The new document of a create's answer: its id and batch, or a violation saying what came instead. */
+function createdFrom(response: HttpResponse, datasetId: string, file: UploadFile): CreatedDocument {
   const body = response.json() as { document?: { id?: unknown }; batch?: unknown };
   const id = body.document?.id;
   const batch = body.batch;
@@ -59,20 +66,38 @@ export async function createDocument(api: ApiClient, datasetId: string, file: Up
     actual: `document.id ${show(id)}, batch ${show(batch)}`,
     request: response.summary,
   }));
-  return { id, batch, file, response };
+  return { id, datasetId, batch, file, response };
+}
+
+/**
+ * Creates a document from text (its bytes are the text, named like an upload); `extra` adds to the
+ * request, e.g. a `doc_form` and `process_rule` for parent-child chunks.
+ */
+export async function createTextDocument(
+  api: ApiClient,
+  datasetId: string,
+  file: UploadFile,
+  extra: Record<string, unknown> = {},
+): Promise<CreatedDocument> {
+  const json = { name: file.name, text: file.bytes.toString('utf8'), ...JSON.parse(CREATE_OPTIONS), ...extra };
+  const response = await api.call('createDocumentFromText', { dataset_id: datasetId }, { json });
+  expectStatus(response, 200);
+  return createdFrom(response, datasetId, file);
 }
 
 /** Polls the batch's indexing status until the document is completed; bounded by `timeoutMs`. */
 export async function waitIndexed(
   api: ApiClient,
-  datasetId: string,
   created: CreatedDocument,
   timeoutMs: number,
   onStatus: (body: unknown, response: HttpResponse) => void = () => undefined,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const response = await api.call('getDocumentIndexingStatus', { dataset_id: datasetId, batch: created.batch });
+    const response = await api.call('getDocumentIndexingStatus', {
+      dataset_id: created.datasetId,
+      batch: created.batch,
+    });
     expectStatus(response, 200);
     const body = response.json();
     onStatus(body, response);

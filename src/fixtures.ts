@@ -2,9 +2,17 @@
 // the spec and validators (once per worker), the clients and scratch documents (per check).
 import { type APIRequestContext, _baseTest as base, request } from '@playwright/test';
 import { loadSettings, MOCK_ORIGIN_ENV, type Settings } from './config';
-import { type CreatedDocument, createDocument, deleteWhenIndexed, newRunId, RUN_ID_ENV, uploadFile } from './documents';
-import { ApiClient, type Exchange, HttpClient, RateLimiter } from './http';
-import { type CreatedDataset, createDataset, deleteDataset } from './knowledge-bases';
+import {
+  type CreatedDocument,
+  createDocument,
+  createTextDocument,
+  deleteWhenIndexed,
+  newRunId,
+  RUN_ID_ENV,
+  uploadFile,
+} from './documents';
+import { ApiClient, type Exchange, HttpClient, RateLimiter, WRITES_OFF, WriteRefused } from './http';
+import { type CreatedDataset, createDataset, deleteDataset, RUN_DATASET_ENV, runDatasetName } from './knowledge-bases';
 import { type RunningMock, startMock } from './mock/server';
 import { Redactor } from './redact';
 import { type LoadedSpec, loadSpecSync } from './spec';
@@ -67,7 +75,15 @@ const MAX_API_BODY_BYTES = 5 * 1024 * 1024;
 
 /** Documents and knowledge bases a check creates for itself; deleted when the check ends, whatever its outcome. */
 export interface Scratch {
-  upload(purpose: string): Promise<CreatedDocument>;
+  /**
+   * The run's knowledge base, `dkc-<run id>`, where checks create documents, chunks and metadata:
+   * the global setup's, or on a worker's own mock one put in its store for this check.
+   */
+  runDataset(): Promise<string>;
+  /** A document uploaded to the run's knowledge base, named `dkc-<run id>-<purpose>.txt`; `text` its content. */
+  upload(purpose: string, text?: string): Promise<CreatedDocument>;
+  /** A document created from text in the run's knowledge base, named like an upload; `extra` adds to the request. */
+  text(purpose: string, text?: string, extra?: Record<string, unknown>): Promise<CreatedDocument>;
   /** A knowledge base named `dkc-<run id>-<purpose>`, with `extra` settings in its create request. */
   dataset(purpose: string, extra?: Record<string, unknown>): Promise<CreatedDataset>;
   /** A workspace tag named `dkc-<run id>-<purpose>`. */
@@ -191,12 +207,24 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     const apiClient = new ApiClient(api, { ...apiOptions, evidence });
     const created: CreatedDocument[] = [];
     const runId = process.env[RUN_ID_ENV] ?? newRunId();
-    const { datasetId } = settings.ids;
     const datasets: string[] = [];
     const tags: string[] = [];
+    let runDataset = process.env[RUN_DATASET_ENV];
     const scratch: Scratch = {
-      upload: async (purpose) => {
-        const doc = await createDocument(apiClient, datasetId, uploadFile(runId, purpose));
+      runDataset: async () => {
+        runDataset ??= mock?.addDataset(runDatasetName(runId));
+        // Only a live run without writes has none: the global setup creates it only with the opt-in.
+        if (runDataset === undefined) throw new WriteRefused(WRITES_OFF);
+        return runDataset;
+      },
+      upload: async (purpose, text) => {
+        const doc = await createDocument(apiClient, await scratch.runDataset(), uploadFile(runId, purpose, text));
+        created.push(doc);
+        return doc;
+      },
+      text: async (purpose, text, extra) => {
+        const file = uploadFile(runId, purpose, text);
+        const doc = await createTextDocument(apiClient, await scratch.runDataset(), file, extra);
         created.push(doc);
         return doc;
       },
@@ -238,7 +266,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
       // still indexing when the deadline passes is left to the global teardown's sweep.
       const cleaner = new ApiClient(api, { ...apiOptions, evidence: [] });
       const deadline = Date.now() + settings.indexingTimeoutMs;
-      for (const doc of created) await deleteWhenIndexed(cleaner, datasetId, doc.id, deadline);
+      for (const doc of created) await deleteWhenIndexed(cleaner, doc.datasetId, doc.id, deadline);
       // A knowledge base that would not go is left to the global teardown's sweep of the run's names.
       for (const id of datasets) await deleteDataset(cleaner, id).catch(() => undefined);
       for (const id of tags) await deleteTag(cleaner, id).catch(() => undefined);

@@ -1,30 +1,13 @@
-// Before any test: a live target must answer over a trusted connection, and without
-// DIFY_BASE_URL the embedded mock starts (the config has already loaded the spec and catalog). With writes allowed, what the run creates is
-// deleted afterwards, also when it fails or is interrupted.
-import { createHash } from 'node:crypto';
+// Before any test: a live target must answer over a trusted connection, and without DIFY_BASE_URL
+// the embedded mock starts (the config has already loaded the spec and catalog). Where the run may
+// write, it creates its knowledge base, dkc-<run id>; on a live target that and everything else the
+// run created is deleted afterwards, also when it fails or is interrupted.
 import { request } from '@playwright/test';
-import {
-  DISCOVERED_ENV,
-  exitWithProblem,
-  FIXTURE_DOCUMENT,
-  MOCK_ORIGIN_ENV,
-  PINNED_IDS,
-  type Settings,
-  settingsOrExit,
-} from './config';
+import { DISCOVERED_ENV, exitWithProblem, MOCK_ORIGIN_ENV, PINNED_IDS, type Settings, settingsOrExit } from './config';
 import { discover } from './discovery';
-import {
-  createDocument,
-  deleteDocuments,
-  NAME_PREFIX,
-  newRunId,
-  RUN_ID_ENV,
-  standaloneClient,
-  uploadFile,
-  waitIndexed,
-} from './documents';
+import { newRunId, RUN_ID_ENV, standaloneClient } from './documents';
 import { cause } from './http';
-import { deleteDatasets } from './knowledge-bases';
+import { createDataset, deleteDatasets, RUN_DATASET_ENV, runDatasetName } from './knowledge-bases';
 import { startMock } from './mock/server';
 import { deleteTags } from './tags';
 import { ContractViolation } from './violation';
@@ -49,8 +32,8 @@ function cleanupOnExit(settings: Settings, baseUrl: string, runId: string): () =
     done ??= (async () => {
       const { api, dispose } = await standaloneClient(settings, baseUrl);
       try {
-        const keyword = `${NAME_PREFIX}${runId}`;
-        await deleteDocuments(api, settings.ids.datasetId, keyword, settings.indexingTimeoutMs);
+        // The run's knowledge base goes with everything the checks wrote in it.
+        const keyword = runDatasetName(runId);
         await deleteDatasets(api, keyword);
         await deleteTags(api, keyword);
       } catch (error) {
@@ -69,26 +52,24 @@ function cleanupOnExit(settings: Settings, baseUrl: string, runId: string): () =
   return cleanup;
 }
 
-/** Uploads the document the checks need when writes are allowed and none was configured. */
-async function uploadFixture(
+/** Creates the run's knowledge base, `dkc-<run id>`, where the checks write; the workers read its id. */
+async function createRunDataset(
   settings: Settings,
   baseUrl: string,
   runId: string,
-  cleanup: () => Promise<void>,
+  cleanup?: () => Promise<void>,
 ): Promise<void> {
   const { api, dispose } = await standaloneClient(settings, baseUrl);
   try {
-    const created = await createDocument(api, settings.ids.datasetId, uploadFile(runId, 'fixture'));
-    await waitIndexed(api, settings.ids.datasetId, created, settings.indexingTimeoutMs);
-    process.env.DIFY_DOCUMENT_ID = created.id;
-    process.env.DIFY_DOCUMENT_SHA256 = createHash('sha256').update(created.file.bytes).digest('hex');
+    const dataset = await createDataset(api, runId, undefined, { indexing_technique: settings.scratchIndexing });
+    process.env[RUN_DATASET_ENV] = dataset.id;
   } catch (error) {
-    // Deletes a fixture that was created but never finished indexing, before the run stops.
-    await cleanup();
+    // A knowledge base created but not answered for is found by name and deleted before the run stops.
+    await cleanup?.();
     // A contract violation says what was expected, then what came back: keep both on the one line.
     const [first, second] = (error as Error).message.split('\n');
     const reason = error instanceof ContractViolation ? `${first}; ${second?.trim()}` : first;
-    exitWithProblem(`could not create the fixture document in DIFY_DATASET_ID: ${reason}`);
+    exitWithProblem(`could not create the run's knowledge base ${runDatasetName(runId)}: ${reason}`);
   } finally {
     await dispose();
   }
@@ -99,8 +80,8 @@ async function discoverIds(settings: Settings, baseUrl: string): Promise<void> {
   const { api, spec, dispose } = await standaloneClient(settings, baseUrl);
   const known: Record<string, string> = {};
   for (const [name, [key]] of Object.entries(PINNED_IDS)) {
-    const value = name === 'document_id' ? process.env.DIFY_DOCUMENT_ID?.trim() || undefined : settings.ids[key];
-    if (value !== undefined && value !== FIXTURE_DOCUMENT) known[name] = value;
+    const value = settings.ids[key];
+    if (value !== undefined) known[name] = value;
   }
   try {
     const found = await discover(spec, known, async (operationId, params) => {
@@ -129,7 +110,7 @@ export default async function globalSetup(): Promise<(() => Promise<void>) | und
       return undefined;
     }
     const cleanup = cleanupOnExit(settings, baseUrl, runId);
-    if (settings.ids.documentId === FIXTURE_DOCUMENT) await uploadFixture(settings, baseUrl, runId, cleanup);
+    await createRunDataset(settings, baseUrl, runId, cleanup);
     await discoverIds(settings, baseUrl);
     return cleanup;
   }
@@ -140,5 +121,7 @@ export default async function globalSetup(): Promise<(() => Promise<void>) | und
     latencyMs: settings.target.latencyMs,
   });
   process.env[MOCK_ORIGIN_ENV] = mock.origin;
+  // The mock closes with the run: what the checks wrote goes with it.
+  await createRunDataset(settings, `${mock.origin}/v1`, runId);
   return () => mock.close();
 }

@@ -263,6 +263,9 @@ export interface CallOptions {
 }
 
 /** A write to a target that is read-only (live without CONFORMANCE_ALLOW_WRITES=1). */
+/** Why a check that writes is skipped on a live target without the opt-in. */
+export const WRITES_OFF = 'writes are off: set CONFORMANCE_ALLOW_WRITES=1 to let the suite create, change and delete';
+
 export class WriteRefused extends Error {
   override name = 'WriteRefused';
 }

@@ -4,8 +4,10 @@ import { expectJson, expectObject, expectStatus } from './assertions';
 import { NAME_PREFIX } from './documents';
 import type { ApiClient, HttpResponse } from './http';
 
-/** The names the suite gives what it creates: its prefix, a run id and a purpose. */
-export const SUITE_NAME = /^dkc-\d{14}-[0-9a-f]{6}-[a-z-]+$/;
+/** The names the suite gives what it creates: its prefix, a run id and a purpose (none for the run's knowledge base). */
+export const SUITE_NAME = /^dkc-\d{14}-[0-9a-f]{6}(-[a-z-]+)?$/;
+/** Set by the global setup: the id of the run's knowledge base, `dkc-<run id>`, where checks write. */
+export const RUN_DATASET_ENV = 'CONFORMANCE_RUN_DATASET';
 /** Dify caps a knowledge base's name at 40 characters; the prefix and run id take 26. */
 const MAX_PURPOSE = 14;
 
@@ -18,21 +20,24 @@ export interface CreatedDataset {
 }
 
 /** The name of something the suite creates (a knowledge base, a tag). */
-export function datasetName(runId: string, purpose: string): string {
+export function scratchName(runId: string, purpose: string): string {
   if (!/^[a-z-]+$/.test(purpose) || purpose.length > MAX_PURPOSE)
     throw new Error(`a scratch resource's purpose is [a-z-]{1,${MAX_PURPOSE}}: ${purpose}`);
   return `${NAME_PREFIX}${runId}-${purpose}`;
 }
 
-/** Creates a knowledge base of the suite's own: economy indexing needs no embedding model on the target. */
+/** The run's own knowledge base, where the checks create their documents, chunks and metadata. */
+export const runDatasetName = (runId: string) => `${NAME_PREFIX}${runId}`;
+
+/** Creates a knowledge base of the suite's own (`purpose` undefined: the run's); economy indexing needs no embedding model. */
 export async function createDataset(
   api: ApiClient,
   runId: string,
-  purpose: string,
+  purpose: string | undefined,
   extra: Record<string, unknown> = {},
 ): Promise<CreatedDataset> {
   const sent = {
-    name: datasetName(runId, purpose),
+    name: purpose === undefined ? runDatasetName(runId) : scratchName(runId, purpose),
     description: `Created by dify-knowledge-conformance run ${runId}; deleted when it ends.`,
     indexing_technique: 'economy',
     permission: 'only_me',

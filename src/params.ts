@@ -2,15 +2,14 @@
 // ids that name nothing for the ones a check expects to be refused.
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { OpenAPIV3 } from 'openapi-types';
-import { FIXTURE_DOCUMENT, PINNED_IDS, type Settings, type TargetIds } from './config';
+import { PINNED_IDS, type Settings, type TargetIds } from './config';
 import { isUuid, pathParameters } from './contract';
 import type { Operation } from './spec';
 
 /** The id the settings (pinned or discovered) give a path parameter. */
 export function knownValue(settings: Settings, name: string): string | undefined {
   const key = (PINNED_IDS as Record<string, readonly [keyof TargetIds, string]>)[name]?.[0];
-  const value = key ? settings.ids[key] : settings.discovered?.ids[name];
-  return value === FIXTURE_DOCUMENT ? undefined : value;
+  return key ? settings.ids[key] : settings.discovered?.ids[name];
 }
 
 /** Why no value is known for a parameter, for the skip that follows. */

@@ -13,12 +13,18 @@ export const ISSUE = {
   resolves: 'downloadDocument/signed-url/resolves-anonymously',
 } as const;
 
+/** A document named by its knowledge base and id, e.g. one a check created in the run's knowledge base. */
+export interface DocumentRef {
+  datasetId: string;
+  id: string;
+}
+
 /** A fresh signed URL for a document (DIFY_DOCUMENT_ID unless named), registered as a secret. */
 export async function issueSignedUrl(
   args: CheckArgs,
-  documentId?: string,
+  document?: DocumentRef,
 ): Promise<{ url: string; response: HttpResponse }> {
-  const path: Record<string, string> = documentId ? { document_id: documentId } : {};
+  const path: Record<string, string> = document ? { dataset_id: document.datasetId, document_id: document.id } : {};
   const { response, body } = await args.given(ISSUE.schema, () => documentedAnswer(args, 'downloadDocument', { path }));
   const url = body.url;
   await args.given(ISSUE.fields, async () =>
@@ -49,8 +55,8 @@ export function expectNoApiKey(args: CheckArgs, url: string, response: HttpRespo
 }
 
 /** A URL issued for a precondition: blocked by signed-url/absolute when it is not one. */
-export function signedUrlFor(args: CheckArgs, documentId?: string) {
-  return args.given(ISSUE.absolute, () => issueSignedUrl(args, documentId));
+export function signedUrlFor(args: CheckArgs, document?: DocumentRef) {
+  return args.given(ISSUE.absolute, () => issueSignedUrl(args, document));
 }
 
 /** The URL fetched as its holder would (no key, no cookies); a 2xx with bytes is its claim. */

@@ -2,7 +2,7 @@
 // so a run's own (and, for `npm run cleanup`, every run's) can be found and deleted.
 import { expectJson, expectObject, expectStatus } from './assertions';
 import type { ApiClient, HttpResponse } from './http';
-import { datasetName, SUITE_NAME } from './knowledge-bases';
+import { SUITE_NAME, scratchName } from './knowledge-bases';
 
 export interface CreatedTag {
   id: string;
@@ -11,7 +11,7 @@ export interface CreatedTag {
 }
 
 export async function createTag(api: ApiClient, runId: string, purpose: string): Promise<CreatedTag> {
-  const name = datasetName(runId, purpose);
+  const name = scratchName(runId, purpose);
   const response = await api.call('createKnowledgeTag', {}, { json: { name } });
   expectStatus(response, 200);
   const body = expectObject(expectJson(response), response);

@@ -1,7 +1,9 @@
 // The embedded mock as a Hono app: its state and deviations, auth, faults and each resource's routes.
+import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Hono } from 'hono';
 import { createContext, type Env, type MockOptions } from './context';
+import { knowledgeBase, MOCK_HOME_TENANT } from './data';
 import { DEVIATION_NAMES } from './deviations';
 import { difyError, WERKZEUG_404 } from './errors';
 import { answerDeviations } from './faults';
@@ -30,6 +32,10 @@ export interface MockApp {
   issuedUrls: string[];
   /** Back to the fixtures: documents, files, used nonces, busy-once and the logs above start over. */
   reset(): void;
+  /** What clients can change, to compare before and after a run. */
+  snapshot(): Record<string, unknown>;
+  /** A knowledge base put straight into the store (not a request), as a run's global setup would create it; its id. */
+  addDataset(name: string): string;
 }
 
 export function createMockApp(options: MockOptions): MockApp {
@@ -70,5 +76,16 @@ export function createMockApp(options: MockOptions): MockApp {
     requests: store.requests,
     issuedUrls: store.issuedUrls,
     reset: () => store.reset(),
+    snapshot: () => store.snapshot(),
+    addDataset: (name) => {
+      const now = Math.floor(mock.now() / 1000);
+      const dataset = knowledgeBase(randomUUID(), MOCK_HOME_TENANT, true, name, {
+        indexing_technique: 'economy',
+        created_at: now,
+        updated_at: now,
+      });
+      store.datasets.set(dataset.id, dataset);
+      return dataset.id;
+    },
   };
 }

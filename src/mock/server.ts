@@ -12,6 +12,10 @@ export interface RunningMock {
   documentNames(): string[];
   /** Back to the fixtures with nothing remembered, e.g. between tests that share this server. */
   reset(): void;
+  /** What clients can change, to compare before and after a run. */
+  snapshot(): Record<string, unknown>;
+  /** A knowledge base put straight into the store, as a run's global setup would create it; its id. */
+  addDataset(name: string): string;
   close(): Promise<void>;
 }
 
@@ -22,7 +26,7 @@ export interface TlsFiles {
 }
 
 export function startMock(options: MockOptions, port = 0, tls?: TlsFiles): Promise<RunningMock> {
-  const { app, requests, issuedUrls, documentNames, reset } = createMockApp(options);
+  const { app, requests, issuedUrls, documentNames, reset, snapshot, addDataset } = createMockApp(options);
   const https = tls ? { createServer, serverOptions: tls } : {};
   return new Promise((resolve, reject) => {
     const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port, ...https }, (info: AddressInfo) => {
@@ -32,6 +36,8 @@ export function startMock(options: MockOptions, port = 0, tls?: TlsFiles): Promi
         issuedUrls,
         documentNames,
         reset,
+        snapshot,
+        addDataset,
         close: () =>
           new Promise<void>((done) => {
             server.close(() => done());

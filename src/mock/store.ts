@@ -83,6 +83,43 @@ export class Store {
     seedChunks(this);
   }
 
+  /** A knowledge base gone with everything in it: documents, their files and chunks, metadata fields, tag bindings. */
+  removeDataset(datasetId: string): void {
+    this.datasets.delete(datasetId);
+    for (const doc of this.documentsOf(datasetId)) this.removeDocument(doc.id);
+    for (const map of [this.metadataFields, this.pipelineFiles]) {
+      for (const [id, record] of map) if (record.datasetId === datasetId) map.delete(id);
+    }
+    for (const binding of [...this.tagBindings])
+      if (binding.endsWith(` ${datasetId}`)) this.tagBindings.delete(binding);
+  }
+
+  /** A document gone with its file, its chunks and their child chunks. */
+  removeDocument(documentId: string): void {
+    const doc = this.documents.get(documentId);
+    if (doc?.file) this.files.delete(doc.file.id);
+    this.documents.delete(documentId);
+    for (const map of [this.segments, this.childChunks]) {
+      for (const [id, record] of map) if (record.documentId === documentId) map.delete(id);
+    }
+  }
+
+  /** What the store holds that a client can create, change or delete, comparable with a later snapshot. */
+  snapshot(): Record<string, unknown> {
+    const records = (map: Map<string, MockRecord>) => Object.fromEntries([...map].map(([id, r]) => [id, r.fields]));
+    return structuredClone({
+      datasets: Object.fromEntries([...this.datasets].map(([id, d]) => [id, d.fields])),
+      documents: Object.fromEntries([...this.documents].map(([id, d]) => [id, d.fields])),
+      files: [...this.files.keys()].sort(),
+      segments: records(this.segments),
+      childChunks: records(this.childChunks),
+      tags: records(this.tags),
+      tagBindings: [...this.tagBindings].sort(),
+      metadataFields: records(this.metadataFields),
+      pipelineFiles: records(this.pipelineFiles),
+    });
+  }
+
   add(doc: MockDocument): void {
     this.documents.set(doc.id, doc);
     if (doc.file) this.files.set(doc.file.id, doc.file);

@@ -1,5 +1,5 @@
-// The document lifecycle: rows in document-lifecycle.checks.yaml. Checks that write skip on a live
-// target unless CONFORMANCE_ALLOW_WRITES=1; each deletes what it created.
+// The document lifecycle: rows in document-lifecycle.checks.yaml. Checks write in the run's knowledge
+// base and skip on a live target unless CONFORMANCE_ALLOW_WRITES=1; each deletes what it created.
 import { createHash } from 'node:crypto';
 import { expectDifyError, expectJson, expectObject, expectSchema, expectStatus } from '../../src/assertions';
 import { type CheckArgs, checksOf, type Template } from '../../src/checks';
@@ -15,8 +15,7 @@ const INDEXING = 'getDocumentIndexingStatus/response/schema';
 /** A document of the suite's own, indexed: blocked by the create or indexing checks when it cannot be had. */
 async function indexedDocument(args: CheckArgs, purpose: string): Promise<CreatedDocument> {
   const created = await args.given(CREATE, () => args.scratch.upload(purpose));
-  const { datasetId } = args.settings.ids;
-  await args.given(INDEXING, () => waitIndexed(args.api, datasetId, created, args.settings.indexingTimeoutMs));
+  await args.given(INDEXING, () => waitIndexed(args.api, created, args.settings.indexingTimeoutMs));
   return created;
 }
 
@@ -39,7 +38,7 @@ const templates: Record<string, Template> = {
   'create-without-file': async (args) => {
     const response = await args.api.call(
       'createDocumentFromFile',
-      { dataset_id: args.settings.ids.datasetId },
+      { dataset_id: await args.scratch.runDataset() },
       { multipart: { data: JSON.stringify({ indexing_technique: 'economy', process_rule: { mode: 'automatic' } }) } },
     );
     expectDifyError(args.validators, 'createDocumentFromFile', response, 400, 'no_file_uploaded');
@@ -48,18 +47,14 @@ const templates: Record<string, Template> = {
   'indexing-status': async (args) => {
     const created = await args.given(CREATE, () => args.scratch.upload('indexing-check'));
     const schema = args.validators.responseSchema('getDocumentIndexingStatus', 200);
-    await waitIndexed(
-      args.api,
-      args.settings.ids.datasetId,
-      created,
-      args.settings.indexingTimeoutMs,
-      (body, response) => expectSchema(args.validators, schema, body, response),
+    await waitIndexed(args.api, created, args.settings.indexingTimeoutMs, (body, response) =>
+      expectSchema(args.validators, schema, body, response),
     );
   },
 
   'uploaded-bytes': async (args) => {
     const created = await indexedDocument(args, 'download-check');
-    const { url } = await signedUrlFor(args, created.id);
+    const { url } = await signedUrlFor(args, created);
     const file = await servedFileFor(args, url);
     const [expected, actual] = [created.file.bytes, file.body].map((b) => createHash('sha256').update(b).digest('hex'));
     claim(actual === expected, () => ({
@@ -71,7 +66,7 @@ const templates: Record<string, Template> = {
 
   'delete-document': async (args) => {
     const created = await indexedDocument(args, 'delete-check');
-    const params = { dataset_id: args.settings.ids.datasetId, document_id: created.id };
+    const params = { dataset_id: created.datasetId, document_id: created.id };
     expectStatus(await args.api.call('deleteDocument', params), 204);
     const after = await args.api.call('getDocumentDetail', params);
     // Only 200 (still there) or 404 (gone) judge the delete; anything else is the unknown-document check's finding.

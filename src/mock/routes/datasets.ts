@@ -239,10 +239,7 @@ export function datasetRoutes(app: Hono<Env>, mock: MockContext): void {
       );
     }
     if (on('dataset-delete-keeps-it')) return c.body(null, 204);
-    store.datasets.delete(dataset.id);
-    for (const doc of store.documentsOf(dataset.id)) store.documents.delete(doc.id);
-    for (const binding of [...store.tagBindings])
-      if (binding.endsWith(` ${dataset.id}`)) store.tagBindings.delete(binding);
+    store.removeDataset(dataset.id);
     return c.body(null, 204);
   });
 }

@@ -392,7 +392,7 @@ export function documentRoutes(app: Hono<Env>, mock: MockContext): void {
     if (store.current(doc).indexing_status === 'indexing') {
       return difyError(c, 400, 'document_indexing', 'Cannot delete document during indexing.');
     }
-    if (!on('delete-keeps-document')) store.documents.delete(doc.id);
+    if (!on('delete-keeps-document')) store.removeDocument(doc.id);
     return c.body(null, 204);
   });
 

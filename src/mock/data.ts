@@ -54,6 +54,8 @@ export interface MockDocument {
   /** For uploaded documents: their batch, and when their indexing completes (ms); no time: completed. */
   batch?: string;
   indexedAt?: number;
+  /** Until when (ms) the index task of its last status action runs: Dify refuses another action meanwhile. */
+  statusTaskUntil?: number;
 }
 
 const TENANT_A = 'c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f';

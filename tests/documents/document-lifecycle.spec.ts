@@ -1,23 +1,38 @@
 // The document lifecycle: rows in document-lifecycle.checks.yaml. Checks write in the run's knowledge
 // base and skip on a live target unless CONFORMANCE_ALLOW_WRITES=1; each deletes what it created.
-import { createHash } from 'node:crypto';
 import { expectDifyError, expectJson, expectObject, expectSchema, expectStatus } from '../../src/assertions';
-import { type CheckArgs, checksOf, type Template } from '../../src/checks';
-import { type CreatedDocument, waitIndexed } from '../../src/documents';
+import { checksOf, type Template } from '../../src/checks';
+import { waitIndexed } from '../../src/documents';
 import { test } from '../../src/fixtures';
-import { servedFileFor, signedUrlFor } from '../../src/signed-download';
-import { noteFieldsSeen } from '../../src/templates/response';
+import {
+  CREATE_FILE,
+  CREATE_TEXT,
+  detailOf,
+  differences,
+  expectDownloadServes,
+  indexedText,
+  indexedUpload,
+  TEXT_DOC_FORM,
+  verifiedText,
+} from '../../src/scratch-documents';
+import { documentedAnswer, noteFieldsSeen } from '../../src/templates/response';
 import { claim, show } from '../../src/violation';
 
-const CREATE = 'createDocumentFromFile/response/schema';
-const INDEXING = 'getDocumentIndexingStatus/response/schema';
-
-/** A document of the suite's own, indexed: blocked by the create or indexing checks when it cannot be had. */
-async function indexedDocument(args: CheckArgs, purpose: string): Promise<CreatedDocument> {
-  const created = await args.given(CREATE, () => args.scratch.upload(purpose));
-  await args.given(INDEXING, () => waitIndexed(args.api, created, args.settings.indexingTimeoutMs));
-  return created;
-}
+/** Get Document in one metadata mode shows a new text document as it was created; `only` has just its id. */
+const shownAsCreated =
+  (mode: 'all' | 'only' | 'without'): Template =>
+  async (args) => {
+    const created = await indexedText(args, `read-${mode}`);
+    const { response, body } = await detailOf(args, created, mode);
+    if (mode === 'only') return;
+    const expected = { name: created.file.name, data_source_type: 'upload_file', doc_form: TEXT_DOC_FORM };
+    const wrong = differences(expected, body);
+    claim(wrong.length === 0, () => ({
+      expected: `the document as created (${Object.keys(expected).join(', ')})`,
+      actual: wrong.join('; '),
+      request: response.summary,
+    }));
+  };
 
 const templates: Record<string, Template> = {
   'create-document': async (args) => {
@@ -45,27 +60,51 @@ const templates: Record<string, Template> = {
   },
 
   'indexing-status': async (args) => {
-    const created = await args.given(CREATE, () => args.scratch.upload('indexing-check'));
+    const created = await args.given(CREATE_FILE, () => args.scratch.upload('indexing-check'));
     const schema = args.validators.responseSchema('getDocumentIndexingStatus', 200);
     await waitIndexed(args.api, created, args.settings.indexingTimeoutMs, (body, response) =>
       expectSchema(args.validators, schema, body, response),
     );
   },
 
-  'uploaded-bytes': async (args) => {
-    const created = await indexedDocument(args, 'download-check');
-    const { url } = await signedUrlFor(args, created);
-    const file = await servedFileFor(args, url);
-    const [expected, actual] = [created.file.bytes, file.body].map((b) => createHash('sha256').update(b).digest('hex'));
-    claim(actual === expected, () => ({
-      expected: `the ${created.file.bytes.length} bytes uploaded (SHA-256 ${expected})`,
-      actual: `${file.body.length} bytes (SHA-256 ${actual})`,
-      request: file.summary,
+  'create-text-document': async (args) => {
+    await verifiedText(args, 'create-text');
+  },
+
+  'text-indexing': async (args) => {
+    const created = await args.given(CREATE_TEXT, () => verifiedText(args, 'text-indexing'));
+    await waitIndexed(args.api, created, args.settings.indexingTimeoutMs);
+  },
+
+  'created-in-all': shownAsCreated('all'),
+  'created-in-without': shownAsCreated('without'),
+  'created-in-only': shownAsCreated('only'),
+
+  'list-shows-created': async (args) => {
+    const created = await args.given(CREATE_FILE, () => args.scratch.upload('list-check'));
+    const { response, body } = await args.given('listDocuments/response/schema', () =>
+      documentedAnswer(args, 'listDocuments', {
+        path: { dataset_id: created.datasetId },
+        query: { keyword: created.file.name, limit: '100' },
+      }),
+    );
+    const items = (body.data as { id?: unknown; name?: unknown }[]) ?? [];
+    const listed = items.find((item) => item.id === created.id);
+    claim(listed?.name === created.file.name, () => ({
+      expected: `the new document ${show(created.id)} named ${show(created.file.name)}`,
+      actual: listed ? `it, named ${show(listed.name)}` : `${items.length} other item(s)`,
+      pointer: '/data',
+      request: response.summary,
     }));
   },
 
+  'uploaded-bytes': async (args) => {
+    const created = await indexedUpload(args, 'download-check');
+    await expectDownloadServes(args, created, created.file.bytes, 'the bytes uploaded');
+  },
+
   'delete-document': async (args) => {
-    const created = await indexedDocument(args, 'delete-check');
+    const created = await indexedUpload(args, 'delete-check');
     const params = { dataset_id: created.datasetId, document_id: created.id };
     expectStatus(await args.api.call('deleteDocument', params), 204);
     const after = await args.api.call('getDocumentDetail', params);

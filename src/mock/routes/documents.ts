@@ -1,5 +1,6 @@
 // Document routes: Get Document (every metadata mode), List Documents, Create and Update by text or file,
-// indexing status, Delete, and the batch status actions.
+// indexing status, Delete, and the batch status actions, with Dify's ordering rules (an archived
+// document cannot be deleted, only an available one updated, an action waits for the last one's task).
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Context, Hono } from 'hono';
 import { bearerAuth } from '../auth';
@@ -16,7 +17,7 @@ import {
   USER_A,
   uploadInfo,
 } from '../data';
-import type { Deviation } from '../deviations';
+import type { Deviation, DeviationName } from '../deviations';
 import { difyError } from '../errors';
 import { transportFaults } from '../faults';
 import { findDataset, findDocument } from '../lookup';
@@ -27,7 +28,38 @@ import { DATASET_PATH, DOCUMENT_PATH } from './paths';
 const INDEXING_MS = 300;
 const METADATA_MODES = ['all', 'only', 'without'];
 const STATUS_ACTIONS = ['enable', 'disable', 'archive', 'un_archive'];
+const DOC_FORMS = ['text_model', 'hierarchical_model', 'qa_model'];
+/** How long the index task of a status action runs, refusing the document's next action meanwhile. */
+const STATUS_TASK_MS = 200;
 const modes = (check: string, names: string[]) => names.map((mode) => `getDocumentDetail/metadata-${mode}/${check}`);
+
+/** The lifecycle checks that create documents from text and read them back: each sees how they are stored. */
+const TEXT_READERS = [
+  'createDocumentFromText/*/*',
+  'getDocumentIndexingStatus/text-completes',
+  'getDocumentDetail/*/shows-created',
+  'getDocumentDetail/shows-text-update',
+  'downloadDocument/signed-url/text-update-bytes',
+  'updateDocumentByText/*/*',
+  'batchUpdateDocumentStatus/*/applied',
+  'deleteDocument/errors/archived-document',
+];
+/** The lifecycle checks that update a document and read it back. */
+const UPDATE_READERS = [
+  'updateDocumentByText/*/*',
+  'updateDocumentByFile/*/*',
+  'getDocumentDetail/shows-text-update',
+  'getDocumentDetail/shows-file-update',
+  'downloadDocument/signed-url/text-update-bytes',
+  'downloadDocument/signed-url/file-update-bytes',
+];
+/** The lifecycle checks that change a document's status and read it back. */
+const STATUS_READERS = [
+  'batchUpdateDocumentStatus/*/*',
+  'batchUpdateDocumentStatus/*/applied',
+  'deleteDocument/errors/archived-document',
+  'updateDocumentByText/errors/disabled-document',
+];
 
 export const documentDeviations = {
   'all-drops-doc-metadata': {
@@ -112,8 +144,12 @@ export const documentDeviations = {
   },
   'upload-stores-other-bytes': {
     description: 'an uploaded file is stored with other bytes',
-    fails: ['downloadDocument/signed-url/uploaded-bytes'],
-    sees: ['createDocumentFromFile/response/schema'],
+    fails: [
+      'downloadDocument/signed-url/uploaded-bytes',
+      'downloadDocument/signed-url/file-update-bytes',
+      'downloadDocumentsZip/holds-originals',
+    ],
+    sees: ['createDocumentFromFile/response/schema', 'updateDocumentByFile/*/*'],
   },
   'indexing-segments-as-string': {
     description: 'the indexing status sends segment counts as strings',
@@ -144,6 +180,87 @@ export const documentDeviations = {
     description: 'updating an unknown document by text or file crashes with 500',
     fails: ['updateDocumentByText/errors/unknown-document', 'updateDocumentByFile/errors/unknown-document'],
   },
+  // The lifecycle: writes acknowledged but not applied, or applied wrongly.
+  'text-create-renames': {
+    description: 'Create Document by Text stores and answers the name with underscores for hyphens',
+    fails: ['createDocumentFromText/response/schema'],
+    sees: TEXT_READERS,
+  },
+  'text-create-stores-other-name': {
+    description: 'Create Document by Text answers the name sent but stores the document as untitled.txt',
+    fails: ['getDocumentDetail/metadata-all/shows-created', 'getDocumentDetail/metadata-without/shows-created'],
+    sees: TEXT_READERS,
+  },
+  'text-indexing-fails': {
+    description: 'a document created from text ends its indexing in error',
+    fails: ['getDocumentIndexingStatus/text-completes'],
+    sees: TEXT_READERS,
+  },
+  'only-hides-new-documents': {
+    description: 'Get Document with metadata=only answers 404 for documents created through the API',
+    fails: ['getDocumentDetail/metadata-only/shows-created'],
+    sees: ['getDocumentDetail/metadata-only/*', ...TEXT_READERS],
+  },
+  'document-list-hides-new': {
+    description: 'List Documents leaves out documents created through the API',
+    fails: ['listDocuments/shows-created'],
+    sees: ['listDocuments/*/*', 'listDocuments/shows-created'],
+  },
+  'update-answers-without-batch': {
+    description: 'Update Document by Text and by File answer without the batch',
+    fails: ['updateDocumentByText/response/schema', 'updateDocumentByFile/response/schema'],
+    sees: UPDATE_READERS,
+  },
+  'update-by-text-not-applied': {
+    description: 'Update Document by Text answers with the update but stores nothing',
+    fails: ['getDocumentDetail/shows-text-update', 'downloadDocument/signed-url/text-update-bytes'],
+    sees: UPDATE_READERS,
+  },
+  'update-by-text-keeps-old-text': {
+    description: 'Update Document by Text renames the document but keeps its old text',
+    fails: ['downloadDocument/signed-url/text-update-bytes'],
+    sees: UPDATE_READERS,
+  },
+  'update-by-file-not-applied': {
+    description: 'Update Document by File answers with the new file but stores nothing',
+    fails: ['getDocumentDetail/shows-file-update', 'downloadDocument/signed-url/file-update-bytes'],
+    sees: UPDATE_READERS,
+  },
+  'update-by-file-keeps-old-bytes': {
+    description: "Update Document by File takes the new file's name but keeps the old file",
+    fails: ['downloadDocument/signed-url/file-update-bytes'],
+    sees: UPDATE_READERS,
+  },
+  'unavailable-update-allowed': {
+    description: 'Update Document by Text or File changes a document that is disabled, archived or indexing',
+    fails: ['updateDocumentByText/errors/disabled-document'],
+    sees: [...UPDATE_READERS, ...STATUS_READERS],
+  },
+  'status-disable-not-applied': {
+    description: 'Update Document Status in Batch answers success to disable and leaves the documents enabled',
+    fails: ['batchUpdateDocumentStatus/disable/applied'],
+    sees: STATUS_READERS,
+  },
+  'status-enable-not-applied': {
+    description: 'Update Document Status in Batch answers success to enable and leaves the documents disabled',
+    fails: ['batchUpdateDocumentStatus/enable/applied'],
+    sees: STATUS_READERS,
+  },
+  'archive-not-applied': {
+    description: 'Update Document Status in Batch answers success to archive and archives nothing',
+    fails: ['batchUpdateDocumentStatus/archive/applied'],
+    sees: STATUS_READERS,
+  },
+  'un-archive-not-applied': {
+    description: 'Update Document Status in Batch answers success to un_archive and leaves the documents archived',
+    fails: ['batchUpdateDocumentStatus/un-archive/applied'],
+    sees: STATUS_READERS,
+  },
+  'archived-delete-allowed': {
+    description: 'Delete Document deletes an archived document',
+    fails: ['deleteDocument/errors/archived-document'],
+    sees: STATUS_READERS,
+  },
 } satisfies Record<string, Deviation>;
 
 /** Dify's batch ids: the creation time to the second, then six digits. */
@@ -155,6 +272,8 @@ function batchId(now: number): string {
 export function documentRoutes(app: Hono<Env>, mock: MockContext): void {
   const { on, store } = mock;
   const auth = bearerAuth(mock);
+  /** The fixtures' documents: the ones deviations that hide new documents still show. */
+  const seeded = new Set(store.documents.keys());
 
   /** Get Document's body for one metadata mode, with this instance's deviations applied. */
   function shape(doc: MockDocument, mode: string): Record<string, unknown> {
@@ -194,6 +313,8 @@ export function documentRoutes(app: Hono<Env>, mock: MockContext): void {
         return difyError(c, 400, 'invalid_metadata', `Invalid metadata value: ${mode}`);
       mode = 'all';
     }
+    if (mode === 'only' && !seeded.has(doc.id) && on('only-hides-new-documents'))
+      return difyError(c, 404, 'not_found', 'Document not found.');
     const body = shape(doc, mode);
     if (on('text-content-type')) return c.text(JSON.stringify(body), 200);
     return c.json(body, 200);
@@ -216,6 +337,7 @@ export function documentRoutes(app: Hono<Env>, mock: MockContext): void {
       .documentsOf(dataset.id)
       .filter((doc) => String(doc.fields.name).includes(keyword) || (keyword !== '' && on('document-keyword-ignored')))
       .filter((doc) => !status || store.current(doc).display_status === status || on('document-status-ignored'))
+      .filter((doc) => seeded.has(doc.id) || !on('document-list-hides-new'))
       // Dify's order: newest first, then the higher position first.
       .sort(
         (a, b) =>
@@ -229,7 +351,7 @@ export function documentRoutes(app: Hono<Env>, mock: MockContext): void {
   });
 
   /** A new document of the knowledge base from a file, its indexing under way in a new batch. */
-  function createDocument(dataset: MockDataset, name: string, file: MockFile): MockDocument {
+  function createDocument(dataset: MockDataset, name: string, file: MockFile, docForm: unknown): MockDocument {
     const id = randomUUID();
     const created = Math.floor(mock.now() / 1000);
     const position = Math.max(0, ...store.documentsOf(dataset.id).map((doc) => Number(doc.fields.position))) + 1;
@@ -237,18 +359,13 @@ export function documentRoutes(app: Hono<Env>, mock: MockContext): void {
       position,
       created_at: created,
       updated_at: created,
-      doc_form: dataset.fields.doc_form,
+      doc_form: docForm ?? dataset.fields.doc_form,
+      word_count: wordCount(file),
     });
     const doc: MockDocument = { id, datasetId: dataset.id, file, fields, batch: batchId(mock.now()) };
-    reindex(doc);
+    doc.indexedAt = mock.now() + INDEXING_MS;
     store.add(doc);
     return doc;
-  }
-
-  /** Indexing starts over: a new batch, done INDEXING_MS from now. */
-  function reindex(doc: MockDocument): void {
-    doc.batch = batchId(mock.now());
-    doc.indexedAt = mock.now() + INDEXING_MS;
   }
 
   async function uploadedFile(c: Context<Env>): Promise<{ file?: MockFile; refused?: Response }> {
@@ -277,6 +394,7 @@ export function documentRoutes(app: Hono<Env>, mock: MockContext): void {
       dataset,
       file?.name ?? 'untitled.txt',
       file ?? textFile(randomUUID(), 'untitled.txt', ''),
+      (await settingsOf(c)).doc_form,
     );
     const document = createdItem(doc);
     return c.json(on('create-without-batch') ? { document } : { document, batch: doc.batch });
@@ -295,8 +413,22 @@ export function documentRoutes(app: Hono<Env>, mock: MockContext): void {
     const { name, text } = body;
     if (typeof name !== 'string' || name === '' || typeof text !== 'string')
       return difyError(c, 400, 'invalid_param', 'name and text are required.');
-    const doc = createDocument(dataset, name, textFile(randomUUID(), name, text));
-    return c.json({ document: createdItem(doc), batch: doc.batch });
+    if (body.doc_form !== undefined && !DOC_FORMS.includes(String(body.doc_form)))
+      return difyError(c, 400, 'invalid_param', 'Invalid doc_form.');
+    // Dify's default for a text document is text_model, whatever the knowledge base's chunk structure.
+    const stored = on('text-create-renames') ? name.replace(/-/g, '_') : name;
+    const doc = createDocument(dataset, stored, textFile(randomUUID(), stored, text), body.doc_form ?? 'text_model');
+    const document = createdItem(doc);
+    if (on('text-create-stores-other-name')) doc.fields.name = 'untitled.txt';
+    if (on('text-indexing-fails')) {
+      doc.indexedAt = undefined;
+      Object.assign(doc.fields, {
+        indexing_status: 'error',
+        error: 'Text extraction failed.',
+        display_status: 'error',
+      });
+    }
+    return c.json({ document, batch: doc.batch });
   });
 
   /** The document an update names, refused unless it is available (indexed, enabled, not archived). */
@@ -308,16 +440,38 @@ export function documentRoutes(app: Hono<Env>, mock: MockContext): void {
       if (on('update-unknown-document-500')) return difyError(c, 500, 'internal_server_error', 'Internal Server Error');
       return doc;
     }
-    if (store.current(doc).display_status !== 'available')
+    if (store.current(doc).display_status !== 'available' && !on('unavailable-update-allowed'))
       return difyError(c, 400, 'invalid_param', 'Document is not available');
     return doc;
   }
 
-  /** The document takes a new file (and its name), and is indexed again. */
-  function replaceFile(doc: MockDocument, file: MockFile): void {
-    doc.file = file;
-    store.add(doc);
-    Object.assign(doc.fields, { name: file.name, data_source_info: uploadInfo(file) });
+  /**
+   * An update: a new file (which names the document) and a new name, then indexing again in the
+   * document's own batch, as Dify does. Unless `stored`, applied to a copy only (for the answer).
+   */
+  function update(doc: MockDocument, change: { name?: string; file?: MockFile }, stored: boolean): MockDocument {
+    const target = stored ? doc : { ...doc, fields: { ...doc.fields } };
+    const { file, name } = change;
+    if (file) {
+      if (stored && doc.file) store.files.delete(doc.file.id);
+      target.file = file;
+      Object.assign(target.fields, {
+        name: file.name,
+        data_source_info: uploadInfo(file),
+        word_count: wordCount(file),
+      });
+      if (stored) store.add(target);
+    }
+    if (name) target.fields.name = name;
+    target.fields.updated_at = Math.floor(mock.now() / 1000);
+    target.indexedAt = mock.now() + INDEXING_MS;
+    return target;
+  }
+
+  /** The answer to an update: the document as updated, and the batch to follow its indexing. */
+  function updated(c: Context<Env>, doc: MockDocument): Response {
+    const document = createdItem(doc);
+    return c.json(on('update-answers-without-batch') ? { document } : { document, batch: doc.batch });
   }
 
   app.post(`${DOCUMENT_PATH}/update-by-text`, auth, async (c) => {
@@ -328,11 +482,13 @@ export function documentRoutes(app: Hono<Env>, mock: MockContext): void {
     const { name, text } = body;
     if (text !== undefined && (typeof name !== 'string' || name === ''))
       return difyError(c, 400, 'invalid_param', 'name is required when text is provided.');
-    if (typeof text === 'string') replaceFile(doc, textFile(randomUUID(), String(name), text));
-    else if (typeof name === 'string' && name !== '') doc.fields.name = name;
-    doc.fields.updated_at = Math.floor(mock.now() / 1000);
-    reindex(doc);
-    return c.json({ document: createdItem(doc), batch: doc.batch });
+    // Dify keeps the text as a new uploaded .txt file named as the document.
+    const file =
+      typeof text === 'string' && !on('update-by-text-keeps-old-text')
+        ? textFile(randomUUID(), String(name), text)
+        : undefined;
+    const newName = typeof name === 'string' && name !== '' ? name : undefined;
+    return updated(c, update(doc, { name: newName, file }, !on('update-by-text-not-applied')));
   });
 
   app.post(`${DOCUMENT_PATH}/update-by-file`, auth, async (c) => {
@@ -340,10 +496,8 @@ export function documentRoutes(app: Hono<Env>, mock: MockContext): void {
     if (doc instanceof Response) return doc;
     const { file, refused } = await uploadedFile(c);
     if (refused) return refused;
-    if (file) replaceFile(doc, file);
-    doc.fields.updated_at = Math.floor(mock.now() / 1000);
-    reindex(doc);
-    return c.json({ document: createdItem(doc), batch: doc.batch });
+    const change = file && on('update-by-file-keeps-old-bytes') ? { name: file.name } : { file };
+    return updated(c, update(doc, change, !on('update-by-file-not-applied')));
   });
 
   app.get(`${DATASET_PATH}/documents/:batch/indexing-status`, auth, (c) => {
@@ -386,7 +540,7 @@ export function documentRoutes(app: Hono<Env>, mock: MockContext): void {
   app.delete(DOCUMENT_PATH, auth, (c) => {
     const doc = findDocument(mock, c);
     if (doc instanceof Response) return doc;
-    if (doc.fields.archived) {
+    if (doc.fields.archived && !on('archived-delete-allowed')) {
       return difyError(c, 403, 'archived_document_immutable', 'The archived document is not editable.');
     }
     if (store.current(doc).indexing_status === 'indexing') {
@@ -404,13 +558,15 @@ export function documentRoutes(app: Hono<Env>, mock: MockContext): void {
     const body = await jsonObject(c);
     if (body instanceof Response) return body;
     if (!Array.isArray(body.document_ids)) return difyError(c, 400, 'invalid_param', 'document_ids is required.');
-    // Dify skips ids it does not find; a document still being indexed refuses every action.
+    // Dify skips ids it does not find; a document still being indexed, or whose last action's index
+    // task still runs, refuses every action.
     const docs = body.document_ids
       .map((id) => store.documents.get(String(id)))
       .filter((doc): doc is MockDocument => doc?.datasetId === dataset.id);
     for (const doc of docs) {
       const { indexing_status } = store.current(doc);
-      if (indexing_status !== 'completed' && (action === 'disable' || indexing_status !== 'error'))
+      const indexing = indexing_status !== 'completed' && (action === 'disable' || indexing_status !== 'error');
+      if (indexing || (doc.statusTaskUntil ?? 0) > mock.now())
         return difyError(
           c,
           400,
@@ -425,10 +581,38 @@ export function documentRoutes(app: Hono<Env>, mock: MockContext): void {
       archive: { archived: true },
       un_archive: { archived: false },
     };
+    const ignored: Record<string, DeviationName> = {
+      enable: 'status-enable-not-applied',
+      disable: 'status-disable-not-applied',
+      archive: 'archive-not-applied',
+      un_archive: 'un-archive-not-applied',
+    };
     for (const doc of docs) {
-      Object.assign(doc.fields, changes[action]);
+      const change = changes[action] ?? {};
+      // An action that changes nothing starts no task; archiving or restoring a disabled document neither.
+      const changed = Object.keys(change).some((field) => doc.fields[field] !== change[field]);
+      const indexTask = changed && (action === 'enable' || action === 'disable' || doc.fields.enabled === true);
+      if (on(ignored[action] as DeviationName)) continue;
+      Object.assign(doc.fields, change, changed ? { updated_at: now } : {});
       doc.fields.display_status = displayStatus(doc.fields);
+      if (indexTask) doc.statusTaskUntil = mock.now() + STATUS_TASK_MS;
     }
     return c.json({ result: 'success' });
   });
+}
+
+/** Dify counts a document's characters as its words. */
+function wordCount(file: MockFile): number {
+  return file.bytes.toString('utf8').length;
+}
+
+/** The settings of Create Document by File, the JSON string of its `data` part. */
+async function settingsOf(c: Context<Env>): Promise<Record<string, unknown>> {
+  const data = (await c.req.parseBody()).data;
+  try {
+    const settings = typeof data === 'string' ? JSON.parse(data) : {};
+    return typeof settings === 'object' && settings !== null ? settings : {};
+  } catch {
+    return {};
+  }
 }

@@ -11,6 +11,13 @@ import { difyError } from '../errors';
 import { findDataset, findDocument } from '../lookup';
 import { DATASET_PATH, DOCUMENT_PATH, UUID } from './paths';
 
+/** The checks that compare a download with what the check itself wrote. */
+const WRITTEN_BYTES = [
+  'downloadDocument/signed-url/uploaded-bytes',
+  'downloadDocument/signed-url/text-update-bytes',
+  'downloadDocument/signed-url/file-update-bytes',
+];
+
 export const fileDeviations = {
   'download-text-content-type': {
     description: 'Download Document answers with Content-Type text/plain',
@@ -50,15 +57,11 @@ export const fileDeviations = {
   },
   'serves-other-bytes': {
     description: 'the signed URL serves other bytes of the same length',
-    fails: ['downloadDocument/signed-url/original-bytes', 'downloadDocument/signed-url/uploaded-bytes'],
+    fails: ['downloadDocument/signed-url/original-bytes', ...WRITTEN_BYTES],
   },
   'truncated-file': {
     description: 'the signed URL serves the file without its last byte',
-    fails: [
-      'downloadDocument/signed-url/original-bytes',
-      'downloadDocument/signed-url/uploaded-bytes',
-      'downloadDocument/signed-url/file-size',
-    ],
+    fails: ['downloadDocument/signed-url/original-bytes', 'downloadDocument/signed-url/file-size', ...WRITTEN_BYTES],
   },
   'wrong-file-name': {
     description: 'Content-Disposition names another file',
@@ -75,6 +78,14 @@ export const fileDeviations = {
   'single-use-urls': {
     description: 'a signed URL works once',
     fails: ['downloadDocument/signed-url/fresh-urls'],
+  },
+  'zip-omits-second-file': {
+    description: 'Download Documents as ZIP leaves out every document but the first',
+    fails: ['downloadDocumentsZip/holds-originals'],
+  },
+  'zip-changes-bytes': {
+    description: "Download Documents as ZIP stores each file's text with Windows line ends",
+    fails: ['downloadDocumentsZip/holds-originals'],
   },
   'non-file-download-200': {
     description: 'a Notion document gets a download URL',
@@ -183,8 +194,12 @@ export function fileRoutes(app: Hono<Env>, mock: MockContext): void {
       const doc = store.documents.get(String(id).toLowerCase());
       if (doc?.datasetId !== dataset.id) return difyError(c, 404, 'not_found', 'Document not found.');
       if (!doc.file) return difyError(c, 404, 'not_found', 'Only uploaded-file documents can be downloaded as ZIP.');
-      entries[uniqueName(doc.file.name, taken)] = new Uint8Array(doc.file.bytes);
+      const bytes = on('zip-changes-bytes')
+        ? Buffer.from(doc.file.bytes.toString('utf8').replace(/\n/g, '\r\n'))
+        : doc.file.bytes;
+      entries[uniqueName(doc.file.name, taken)] = new Uint8Array(bytes);
     }
+    if (on('zip-omits-second-file')) for (const name of Object.keys(entries).slice(1)) delete entries[name];
     const zip = zipSync(entries);
     const name = `${String(dataset.fields.name)}-documents.zip`;
     return c.body(zip, 200, {

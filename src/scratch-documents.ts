@@ -19,7 +19,7 @@ export const TEXT_INDEXED = 'getDocumentIndexingStatus/text-completes';
 /** What the suite sends as a text document's doc_form, so that Get Document can be held to it. */
 export const TEXT_DOC_FORM = 'text_model';
 
-/** A create or update answer: 200, valid against the schema, naming the document `name`. */
+/** A create or update answer: 200, valid against the schema, naming the document `name`, with its batch. */
 export function expectDocumentAnswer(
   args: CheckArgs,
   operationId: string,
@@ -36,6 +36,13 @@ export function expectDocumentAnswer(
     expected: `document.name ${show(name)}, ${how}`,
     actual: `document.name ${show(answered)}`,
     pointer: '/document/name',
+    request: response.summary,
+  }));
+  // The schema leaves batch optional, but without it the new indexing cannot be followed.
+  claim(typeof body.batch === 'string' && body.batch !== '', () => ({
+    expected: 'batch, the id Get Document Indexing Status takes',
+    actual: `batch ${show(body.batch)}`,
+    pointer: '/batch',
     request: response.summary,
   }));
   return body;

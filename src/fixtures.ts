@@ -13,8 +13,8 @@ import {
 } from './documents';
 import { ApiClient, type Exchange, HttpClient, RateLimiter, WRITES_OFF, WriteRefused } from './http';
 import { type CreatedDataset, createDataset, deleteDataset, RUN_DATASET_ENV, runDatasetName } from './knowledge-bases';
-import { type RunningMock, startMock } from './mock/server';
 import { type CreatedField, createField, deleteField } from './metadata';
+import { type RunningMock, startMock } from './mock/server';
 import { Redactor } from './redact';
 import { type LoadedSpec, loadSpecSync } from './spec';
 import { type CreatedTag, createTag, deleteTag } from './tags';

@@ -86,7 +86,7 @@ export const metadataDeviations = {
     sees: METADATA_READERS,
   },
   'built-in-disable-keeps-values': {
-    description: "Update Built-in Metadata Field turns the built-in fields off, but documents keep their values",
+    description: 'Update Built-in Metadata Field turns the built-in fields off, but documents keep their values',
     fails: ['toggleBuiltInMetadataField/disables-built-in'],
     sees: METADATA_READERS,
   },
@@ -96,7 +96,7 @@ export const metadataDeviations = {
     sees: METADATA_READERS,
   },
   'metadata-delete-keeps-document-entry': {
-    description: "Delete Metadata Field removes the field, but documents keep their values for it",
+    description: 'Delete Metadata Field removes the field, but documents keep their values for it',
     fails: ['deleteMetadataField/removes-document-values'],
     sees: METADATA_READERS,
   },
@@ -251,7 +251,8 @@ export function metadataRoutes(app: Hono<Env>, mock: MockContext): void {
     const everyDocument = on('metadata-value-on-other-document');
     for (const operation of operations as Record<string, unknown>[]) {
       const named = store.documents.get(String(operation.document_id));
-      for (const doc of everyDocument ? store.documentsOf(kb.id) : named ? [named] : []) applyValues(kb, doc, operation, fields);
+      for (const doc of everyDocument ? store.documentsOf(kb.id) : named ? [named] : [])
+        applyValues(kb, doc, operation, fields);
     }
     return c.json({ result: 'success' });
   });

@@ -51,7 +51,8 @@ export const pipelineDeviations = {
     fails: ['listDatasourcePlugins/errors/no-pipeline'],
   },
   'node-run-without-pipeline-streams': {
-    description: 'Run Datasource Node answers 200 with a datasource_error event for a knowledge base without a pipeline',
+    description:
+      'Run Datasource Node answers 200 with a datasource_error event for a knowledge base without a pipeline',
     fails: ['runDatasourceNode/errors/no-pipeline'],
   },
   'pipeline-run-without-pipeline-500': {

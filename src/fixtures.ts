@@ -13,6 +13,7 @@ import {
 } from './documents';
 import { ApiClient, type Exchange, HttpClient, RateLimiter, WRITES_OFF, WriteRefused } from './http';
 import { type CreatedDataset, createDataset, deleteDataset, RUN_DATASET_ENV, runDatasetName } from './knowledge-bases';
+import { type CreatedField, createField, deleteField } from './metadata';
 import { type RunningMock, startMock } from './mock/server';
 import { Redactor } from './redact';
 import { type LoadedSpec, loadSpecSync } from './spec';
@@ -88,6 +89,8 @@ export interface Scratch {
   dataset(purpose: string, extra?: Record<string, unknown>): Promise<CreatedDataset>;
   /** A workspace tag named `dkc-<run id>-<purpose>`. */
   tag(purpose: string): Promise<CreatedTag>;
+  /** A string metadata field named `dkc_<purpose>`, in the run's knowledge base unless `datasetId` names another. */
+  metadataField(purpose: string, datasetId?: string): Promise<CreatedField>;
 }
 
 /** Everything a check's template gets. */
@@ -209,6 +212,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     const runId = process.env[RUN_ID_ENV] ?? newRunId();
     const datasets: string[] = [];
     const tags: string[] = [];
+    const fields: CreatedField[] = [];
     let runDataset = process.env[RUN_DATASET_ENV];
     const scratch: Scratch = {
       runDataset: async () => {
@@ -238,6 +242,11 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
         tags.push(tag.id);
         return tag;
       },
+      metadataField: async (purpose, datasetId) => {
+        const field = await createField(apiClient, datasetId ?? (await scratch.runDataset()), purpose);
+        fields.push(field);
+        return field;
+      },
     };
     const limits = { timeoutMs, maxBodyBytes: settings.maxDownloadBytes, limiter };
     await use({
@@ -266,6 +275,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
       // still indexing when the deadline passes is left to the global teardown's sweep.
       const cleaner = new ApiClient(api, { ...apiOptions, evidence: [] });
       const deadline = Date.now() + settings.indexingTimeoutMs;
+      for (const f of fields) await deleteField(cleaner, f.datasetId, f.id).catch(() => undefined);
       for (const doc of created) await deleteWhenIndexed(cleaner, doc.datasetId, doc.id, deadline);
       // A knowledge base that would not go is left to the global teardown's sweep of the run's names.
       for (const id of datasets) await deleteDataset(cleaner, id).catch(() => undefined);

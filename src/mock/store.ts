@@ -44,7 +44,7 @@ export class Store {
   /** Tag bindings as `<tag id> <dataset id>`. */
   readonly tagBindings = new Set<string>();
   readonly metadataFields = new Map<string, MockRecord>();
-  /** Files uploaded for the knowledge pipeline, and pipeline runs. */
+  /** Files uploaded for the knowledge pipeline. */
   readonly pipelineFiles = new Map<string, MockRecord>();
   /** Nonces of signed URLs already served, for single-use-urls. */
   readonly usedNonces = new Set<string>();
@@ -87,9 +87,7 @@ export class Store {
   removeDataset(datasetId: string): void {
     this.datasets.delete(datasetId);
     for (const doc of this.documentsOf(datasetId)) this.removeDocument(doc.id);
-    for (const map of [this.metadataFields, this.pipelineFiles]) {
-      for (const [id, record] of map) if (record.datasetId === datasetId) map.delete(id);
-    }
+    for (const [id, field] of this.metadataFields) if (field.datasetId === datasetId) this.metadataFields.delete(id);
     for (const binding of [...this.tagBindings])
       if (binding.endsWith(` ${datasetId}`)) this.tagBindings.delete(binding);
   }
@@ -104,7 +102,11 @@ export class Store {
     }
   }
 
-  /** What the store holds that a client can create, change or delete, comparable with a later snapshot. */
+  /**
+   * What the store holds that a client can create, change or delete, comparable with a later
+   * snapshot. Pipeline files are left out: no operation deletes one (on Dify, they stay in the
+   * workspace's storage), so a run that uploads one cannot leave the store as it found it.
+   */
   snapshot(): Record<string, unknown> {
     const records = (map: Map<string, MockRecord>) => Object.fromEntries([...map].map(([id, r]) => [id, r.fields]));
     return structuredClone({
@@ -116,7 +118,6 @@ export class Store {
       tags: records(this.tags),
       tagBindings: [...this.tagBindings].sort(),
       metadataFields: records(this.metadataFields),
-      pipelineFiles: records(this.pipelineFiles),
     });
   }
 

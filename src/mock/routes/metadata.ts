@@ -4,10 +4,10 @@ import type { Context, Hono } from 'hono';
 import { bearerAuth } from '../auth';
 import { jsonObject } from '../body';
 import type { Env, MockContext } from '../context';
-import type { MockDataset } from '../data';
+import type { MockDataset, MockDocument } from '../data';
 import type { Deviation } from '../deviations';
 import { difyError } from '../errors';
-import { BUILT_IN_FIELDS, metadataFieldsOf, syncDatasetMetadata } from '../fixtures/metadata';
+import { BUILT_IN_FIELDS, builtInEntries, metadataFieldsOf, syncDatasetMetadata } from '../fixtures/metadata';
 import { findDataset } from '../lookup';
 import type { MockRecord } from '../store';
 import { DATASET_PATH, UUID } from './paths';
@@ -15,6 +15,18 @@ import { DATASET_PATH, UUID } from './paths';
 const METADATA_PATH = `${DATASET_PATH}/metadata`;
 const FIELD_PATH = `${METADATA_PATH}/:metadata_id{${UUID}}`;
 const FIELD_TYPES = ['string', 'number', 'time'];
+type FieldsById = Map<string, MockRecord>;
+
+/** The lifecycle checks that write fields and values and read them back: each sees how writes are served. */
+const METADATA_READERS = [
+  'createMetadataField/*/*',
+  'listMetadataFields/*/*',
+  'listMetadataFields/shows-created',
+  'batchUpdateDocumentMetadata/*',
+  'updateMetadataField/*',
+  'toggleBuiltInMetadataField/*',
+  'deleteMetadataField/*',
+];
 
 export const metadataDeviations = {
   'unknown-metadata-400': {
@@ -37,12 +49,65 @@ export const metadataDeviations = {
     description: 'Get Built-in Metadata Fields lists names without their type',
     fails: ['getBuiltInMetadataFields/response/fields'],
   },
+  // The lifecycle: writes acknowledged but not applied, or applied to the wrong resource.
+  'metadata-create-changes-type': {
+    description: 'Create Metadata Field stores and answers every field as a number field, whatever type it was sent',
+    fails: ['createMetadataField/response/schema'],
+    sees: METADATA_READERS,
+  },
+  'metadata-create-not-listed': {
+    description: 'List Metadata Fields leaves out fields created through the API',
+    fails: ['listMetadataFields/shows-created'],
+    sees: METADATA_READERS,
+  },
+  'metadata-value-not-applied': {
+    description: 'Update Document Metadata in Batch answers success and stores no value',
+    fails: ['batchUpdateDocumentMetadata/shows-value'],
+    sees: METADATA_READERS,
+  },
+  'metadata-value-on-other-document': {
+    description: 'Update Document Metadata in Batch gives every document of the knowledge base the values it sets',
+    fails: ['batchUpdateDocumentMetadata/leaves-other-documents'],
+    sees: METADATA_READERS,
+  },
+  'metadata-rename-not-applied': {
+    description: 'Update Metadata Field answers with the new name and keeps the old one',
+    fails: ['updateMetadataField/shows-rename'],
+    sees: METADATA_READERS,
+  },
+  'metadata-rename-not-shown-on-document': {
+    description: "Update Metadata Field renames the field, but documents' values keep the old name",
+    fails: ['updateMetadataField/renames-document-values'],
+    sees: METADATA_READERS,
+  },
+  'built-in-toggle-not-applied': {
+    description: 'Update Built-in Metadata Field answers success and turns nothing on or off',
+    fails: ['toggleBuiltInMetadataField/enables-built-in'],
+    sees: METADATA_READERS,
+  },
+  'built-in-disable-keeps-values': {
+    description: 'Update Built-in Metadata Field turns the built-in fields off, but documents keep their values',
+    fails: ['toggleBuiltInMetadataField/disables-built-in'],
+    sees: METADATA_READERS,
+  },
+  'metadata-delete-keeps-field': {
+    description: 'Delete Metadata Field answers 204 and keeps the field',
+    fails: ['deleteMetadataField/removes-field'],
+    sees: METADATA_READERS,
+  },
+  'metadata-delete-keeps-document-entry': {
+    description: 'Delete Metadata Field removes the field, but documents keep their values for it',
+    fails: ['deleteMetadataField/removes-document-values'],
+    sees: METADATA_READERS,
+  },
 } satisfies Record<string, Deviation>;
 
 export function metadataRoutes(app: Hono<Env>, mock: MockContext): void {
   const { on, store } = mock;
   const auth = bearerAuth(mock);
   const dataset = (c: Context<Env>) => findDataset(mock, c, c.get('tenantId'));
+  /** The fixtures' fields: the ones a deviation that hides new fields still lists. */
+  const seeded = new Set(store.metadataFields.keys());
 
   /** Why a name cannot be a field's of this knowledge base, or undefined when it can. */
   function nameRefused(kb: MockDataset, name: unknown, except?: string): string | undefined {
@@ -79,7 +144,8 @@ export function metadataRoutes(app: Hono<Env>, mock: MockContext): void {
     const refused = nameRefused(kb, body.name);
     if (refused) return difyError(c, 400, 'invalid_param', refused);
     const id = randomUUID();
-    const fields = { id, name: body.name, type: body.type };
+    const type = on('metadata-create-changes-type') ? 'number' : body.type;
+    const fields = { id, name: body.name, type };
     store.metadataFields.set(id, { id, datasetId: kb.id, fields });
     syncDatasetMetadata(store, kb.id);
     return c.json(fields, 201);
@@ -89,7 +155,10 @@ export function metadataRoutes(app: Hono<Env>, mock: MockContext): void {
     const kb = dataset(c);
     if (kb instanceof Response) return kb;
     const docs = store.documentsOf(kb.id);
-    const doc_metadata = metadataFieldsOf(store, kb.id).map((field) => {
+    const listed = metadataFieldsOf(store, kb.id).filter(
+      (field) => seeded.has(field.id) || !on('metadata-create-not-listed'),
+    );
+    const doc_metadata = listed.map((field) => {
       const count = docs.filter((doc) =>
         (doc.fields.doc_metadata as Record<string, unknown>[]).some((entry) => entry.id === field.id),
       ).length;
@@ -108,10 +177,13 @@ export function metadataRoutes(app: Hono<Env>, mock: MockContext): void {
     if (body instanceof Response) return body;
     const refused = nameRefused(kb, body.name, field.id);
     if (refused) return difyError(c, 400, 'invalid_param', refused);
+    if (on('metadata-rename-not-applied')) return c.json({ ...field.fields, name: body.name });
     field.fields.name = body.name;
-    eachEntry(kb, field.id, (entries) =>
-      entries.map((entry) => (entry.id === field.id ? { ...entry, name: body.name } : entry)),
-    );
+    if (!on('metadata-rename-not-shown-on-document')) {
+      eachEntry(kb, field.id, (entries) =>
+        entries.map((entry) => (entry.id === field.id ? { ...entry, name: body.name } : entry)),
+      );
+    }
     syncDatasetMetadata(store, kb.id);
     return c.json(field.fields);
   });
@@ -121,8 +193,10 @@ export function metadataRoutes(app: Hono<Env>, mock: MockContext): void {
     if (kb instanceof Response) return kb;
     const field = findField(c, kb);
     if (field instanceof Response) return field;
+    if (on('metadata-delete-keeps-field')) return c.body(null, 204);
     store.metadataFields.delete(field.id);
-    eachEntry(kb, field.id, (entries) => entries.filter((entry) => entry.id !== field.id));
+    if (!on('metadata-delete-keeps-document-entry'))
+      eachEntry(kb, field.id, (entries) => entries.filter((entry) => entry.id !== field.id));
     syncDatasetMetadata(store, kb.id);
     return c.body(null, 204);
   });
@@ -142,7 +216,16 @@ export function metadataRoutes(app: Hono<Env>, mock: MockContext): void {
     const action = c.req.param('action');
     // Dify routes any action and ignores an unknown one; refusing it as batch status actions are refused is plainer.
     if (action !== 'enable' && action !== 'disable') return difyError(c, 400, 'invalid_action', 'Invalid action.');
-    kb.fields.built_in_field_enabled = action === 'enable';
+    if (on('built-in-toggle-not-applied')) return c.json({ result: 'success' });
+    const enable = action === 'enable';
+    // As Dify: turning them on fills in every document's built-in values, turning them off removes them.
+    if (enable !== kb.fields.built_in_field_enabled && (enable || !on('built-in-disable-keeps-values'))) {
+      for (const doc of store.documentsOf(kb.id)) {
+        const custom = (doc.fields.doc_metadata as Record<string, unknown>[]).filter((e) => e.id !== 'built-in');
+        doc.fields.doc_metadata = enable ? [...custom, ...builtInEntries(doc)] : custom;
+      }
+    }
+    kb.fields.built_in_field_enabled = enable;
     syncDatasetMetadata(store, kb.id);
     return c.json({ result: 'success' });
   });
@@ -164,19 +247,30 @@ export function metadataRoutes(app: Hono<Env>, mock: MockContext): void {
       if (list.some((item) => !fields.has(String(item?.id))))
         return difyError(c, 400, 'invalid_param', 'Metadata not found.');
     }
+    if (on('metadata-value-not-applied')) return c.json({ result: 'success' });
+    const everyDocument = on('metadata-value-on-other-document');
     for (const operation of operations as Record<string, unknown>[]) {
-      const doc = store.documents.get(String(operation.document_id));
-      if (!doc) continue;
-      const given = (operation.metadata_list as Record<string, unknown>[]).map((item) => item.id);
-      const kept = operation.partial_update
-        ? (doc.fields.doc_metadata as Record<string, unknown>[]).filter((entry) => !given.includes(entry.id))
-        : [];
-      // The contract types a value as a string: numbers are kept as their text, and null clears the field.
-      const set = (operation.metadata_list as Record<string, unknown>[])
-        .filter((item) => item.value !== null && item.value !== undefined)
-        .map((item) => ({ ...fields.get(String(item.id))?.fields, value: String(item.value) }));
-      doc.fields.doc_metadata = [...kept, ...set];
+      const named = store.documents.get(String(operation.document_id));
+      for (const doc of everyDocument ? store.documentsOf(kb.id) : named ? [named] : [])
+        applyValues(kb, doc, operation, fields);
     }
     return c.json({ result: 'success' });
   });
+
+  /** One operation's values on a document, then its built-in values while the knowledge base has them on. */
+  function applyValues(kb: MockDataset, doc: MockDocument, operation: Record<string, unknown>, fields: FieldsById) {
+    const list = operation.metadata_list as Record<string, unknown>[];
+    const given = list.map((item) => item.id);
+    const kept = operation.partial_update
+      ? (doc.fields.doc_metadata as Record<string, unknown>[]).filter(
+          (entry) => !given.includes(entry.id) && entry.id !== 'built-in',
+        )
+      : [];
+    // The contract types a value as a string: numbers are kept as their text, and null clears the field.
+    const set = list
+      .filter((item) => item.value !== null && item.value !== undefined)
+      .map((item) => ({ ...fields.get(String(item.id))?.fields, value: String(item.value) }));
+    const builtIn = kb.fields.built_in_field_enabled ? builtInEntries(doc) : [];
+    doc.fields.doc_metadata = [...kept, ...set, ...builtIn];
+  }
 }

@@ -5,11 +5,14 @@ import { bearerAuth } from '../auth';
 import { jsonBody } from '../body';
 import type { Env, MockContext } from '../context';
 import { type MockDataset, USER_A } from '../data';
-import type { Deviation } from '../deviations';
+import type { Deviation, DeviationName } from '../deviations';
 import { difyError } from '../errors';
 import { type DatasourceNode, PIPELINE_NODES } from '../fixtures/knowledge-bases';
 import { findDataset } from '../lookup';
 import { DATASET_PATH } from './paths';
+
+/** The checks that upload a pipeline file, and the run that reads it back as a `reference`. */
+const FILE_READERS = ['uploadPipelineFile/*/*', 'runPipeline/runs-uploaded-file'];
 
 export const pipelineDeviations = {
   'datasource-credentials-null': {
@@ -33,6 +36,29 @@ export const pipelineDeviations = {
     description: 'Upload Pipeline File does not check the key: without one it goes on to the form',
     fails: ['uploadPipelineFile/auth/*'],
   },
+  'pipeline-upload-wrong-size': {
+    description: 'Upload Pipeline File answers with the size in kilobytes, not bytes',
+    fails: ['uploadPipelineFile/response/schema'],
+    sees: FILE_READERS,
+  },
+  'pipeline-upload-not-stored': {
+    description: 'Upload Pipeline File answers 201 with an id, and keeps no file under it',
+    fails: ['runPipeline/runs-uploaded-file'],
+    sees: FILE_READERS,
+  },
+  'datasource-plugins-without-pipeline-empty': {
+    description: 'List Datasource Plugins answers an empty list for a knowledge base without a pipeline',
+    fails: ['listDatasourcePlugins/errors/no-pipeline'],
+  },
+  'node-run-without-pipeline-streams': {
+    description:
+      'Run Datasource Node answers 200 with a datasource_error event for a knowledge base without a pipeline',
+    fails: ['runDatasourceNode/errors/no-pipeline'],
+  },
+  'pipeline-run-without-pipeline-500': {
+    description: 'Run Pipeline wraps a knowledge base without a pipeline in a 500 pipeline_run_error',
+    fails: ['runPipeline/errors/no-pipeline'],
+  },
 } satisfies Record<string, Deviation>;
 
 const DATASOURCE_TYPES = ['online_document', 'local_file', 'website_crawl', 'online_drive'];
@@ -48,11 +74,20 @@ export function pipelineRoutes(app: Hono<Env>, mock: MockContext): void {
   const auth = bearerAuth(mock);
   const seconds = () => Math.floor(mock.now() / 1000);
 
-  /** The knowledge base's pipeline nodes (published or draft), or the answer that refuses it. */
-  function pipelineOf(c: Context<Env>, dataset: MockDataset, published: boolean): DatasourceNode[] | Response {
+  /**
+   * The knowledge base's pipeline nodes (published or draft), or the answer that refuses it; `missing`
+   * is how a deviation answers a knowledge base without one instead.
+   */
+  function pipelineOf(
+    c: Context<Env>,
+    dataset: MockDataset,
+    published: boolean,
+    missing?: [DeviationName, () => Response],
+  ): DatasourceNode[] | Response {
     const pipeline = PIPELINE_NODES[String(dataset.fields.pipeline_id)];
-    if (!pipeline) return difyError(c, 400, 'invalid_param', 'Pipeline not found');
-    return published ? pipeline.published : pipeline.draft;
+    if (pipeline) return published ? pipeline.published : pipeline.draft;
+    if (missing && on(missing[0])) return missing[1]();
+    return difyError(c, 400, 'invalid_param', 'Pipeline not found');
   }
 
   /** The knowledge base, or the answer that refuses it; the API-disabled one too when a deviation serves it. */
@@ -78,13 +113,13 @@ export function pipelineRoutes(app: Hono<Env>, mock: MockContext): void {
       const fields = {
         id,
         name: file.name,
-        size: file.size,
+        size: on('pipeline-upload-wrong-size') ? Math.ceil(file.size / 1024) : file.size,
         extension: file.name.includes('.') ? (file.name.split('.').pop() ?? '') : '',
         mime_type: file.type || null,
         created_by: USER_A,
         created_at: new Date(mock.now()).toISOString().slice(0, 19),
       };
-      store.pipelineFiles.set(id, { id, tenantId: c.get('tenantId'), fields });
+      if (!on('pipeline-upload-not-stored')) store.pipelineFiles.set(id, { id, tenantId: c.get('tenantId'), fields });
       return c.json(fields, 201);
     },
   );
@@ -92,7 +127,10 @@ export function pipelineRoutes(app: Hono<Env>, mock: MockContext): void {
   app.get(`${DATASET_PATH}/pipeline/datasource-plugins`, auth, (c) => {
     const dataset = datasetFor(c, on('datasource-plugins-api-disabled-served'));
     if (dataset instanceof Response) return dataset;
-    const nodes = pipelineOf(c, dataset, c.req.query('is_published') !== 'false');
+    const nodes = pipelineOf(c, dataset, c.req.query('is_published') !== 'false', [
+      'datasource-plugins-without-pipeline-empty',
+      () => c.json([]),
+    ]);
     if (nodes instanceof Response) return nodes;
     const body = nodes.map((node) => {
       const served: Record<string, unknown> = { ...node };
@@ -114,7 +152,10 @@ export function pipelineRoutes(app: Hono<Env>, mock: MockContext): void {
       DATASOURCE_TYPES.includes(String(body.datasource_type)) &&
       typeof body.is_published === 'boolean';
     if (!valid) return difyError(c, 400, 'invalid_param', 'inputs, datasource_type and is_published are required.');
-    const nodes = pipelineOf(c, dataset, body.is_published === true);
+    const nodes = pipelineOf(c, dataset, body.is_published === true, [
+      'node-run-without-pipeline-streams',
+      () => eventStream(c, [{ event: 'datasource_error', error: 'Pipeline not found' }]),
+    ]);
     if (nodes instanceof Response) return nodes;
     // An unknown node is not refused: the stream itself reports it, as Dify does.
     const node = nodes.find((n) => n.node_id === c.req.param('node_id'));
@@ -148,7 +189,10 @@ export function pipelineRoutes(app: Hono<Env>, mock: MockContext): void {
       typeof body.is_published === 'boolean' &&
       ['streaming', 'blocking'].includes(String(body.response_mode));
     if (!valid) return difyError(c, 400, 'invalid_param', 'The pipeline run request is not valid.');
-    const nodes = pipelineOf(c, dataset, body.is_published === true);
+    const nodes = pipelineOf(c, dataset, body.is_published === true, [
+      'pipeline-run-without-pipeline-500',
+      () => difyError(c, 500, 'pipeline_run_error', 'Pipeline execution failed: Pipeline not found'),
+    ]);
     if (nodes instanceof Response) return nodes;
     if (!nodes.some((n) => n.node_id === body.start_node_id)) {
       return difyError(c, 500, 'pipeline_run_error', 'Pipeline execution failed: start node not found');
@@ -159,8 +203,8 @@ export function pipelineRoutes(app: Hono<Env>, mock: MockContext): void {
     }
     const runId = randomUUID();
     const started = seconds();
+    // Nothing reads a run back, so none is kept (nor the documents a real run would add).
     const run = { id: runId, status: 'succeeded', outputs: {}, created_at: started, finished_at: seconds() };
-    store.pipelineFiles.set(runId, { id: runId, datasetId: dataset.id, fields: { kind: 'run', ...run } });
     if (body.response_mode === 'blocking') return c.json({ task_id: randomUUID(), workflow_run_id: runId, data: run });
     const node = { node_id: body.start_node_id, node_type: 'datasource', inputs: {}, outputs: {} };
     return eventStream(c, [

@@ -1,0 +1,115 @@
+// The knowledge pipeline: rows in pipeline.checks.yaml. An uploaded file is read back by the one
+// operation that reads it, Run Pipeline; the errors are those of a knowledge base without a pipeline.
+import { expectDifyError, expectJson, expectObject, expectSchema, expectStatus } from '../../src/assertions';
+import { type CheckArgs, checksOf, type Template } from '../../src/checks';
+import { test } from '../../src/fixtures';
+import { knownValue } from '../../src/params';
+import { documentedAnswer, noteFieldsSeen } from '../../src/templates/response';
+import { claim, show, skipCheck } from '../../src/violation';
+
+const FILE = { name: 'dkc-pipeline-file.txt', bytes: Buffer.from('Uploaded by dify-knowledge-conformance.\n') };
+
+interface UploadedFile {
+  id: string;
+  name: string;
+}
+
+/** Uploads the suite's file and holds the answer to the upload's claim. */
+async function verifiedUpload(args: CheckArgs): Promise<UploadedFile> {
+  const response = await args.api.call(
+    'uploadPipelineFile',
+    {},
+    { multipart: { file: { name: FILE.name, mimeType: 'text/plain', buffer: FILE.bytes } } },
+  );
+  expectStatus(response, 201);
+  const body = expectObject(expectJson(response), response);
+  expectSchema(args.validators, args.validators.responseSchema('uploadPipelineFile', 201), body, response);
+  noteFieldsSeen(args, 'uploadPipelineFile', body);
+  claim(body.name === FILE.name && body.size === FILE.bytes.length, () => ({
+    expected: `name ${show(FILE.name)} and size ${FILE.bytes.length}, as uploaded`,
+    actual: `name ${show(body.name)}, size ${show(body.size)}`,
+    request: response.summary,
+  }));
+  return { id: String(body.id), name: FILE.name };
+}
+
+/** A request each operation documents its no-pipeline 400 for: valid in every other way. */
+function withoutPipeline(args: CheckArgs, datasetId: string) {
+  const params = { dataset_id: datasetId };
+  switch (args.def.operation) {
+    case 'listDatasourcePlugins':
+      return args.api.call('listDatasourcePlugins', params);
+    case 'runDatasourceNode':
+      return args.api.call(
+        'runDatasourceNode',
+        { ...params, node_id: 'dkc-datasource' },
+        { json: { inputs: {}, datasource_type: 'local_file', is_published: true } },
+      );
+    default:
+      return args.api.call('runPipeline', params, {
+        json: {
+          inputs: {},
+          datasource_type: 'local_file',
+          datasource_info_list: [],
+          start_node_id: 'dkc-datasource',
+          is_published: true,
+          response_mode: 'blocking',
+        },
+      });
+  }
+}
+
+const templates: Record<string, Template> = {
+  'upload-file': async (args) => {
+    await verifiedUpload(args);
+  },
+
+  // The run's knowledge base has no pipeline: the Knowledge API creates none.
+  'no-pipeline': async (args) => {
+    const response = await withoutPipeline(args, await args.scratch.runDataset());
+    expectDifyError(args.validators, args.def.operation, response, 400, 'invalid_param');
+  },
+
+  'run-uploaded-file': async (args) => {
+    if (args.target.kind === 'live') {
+      skipCheck(
+        "a run adds documents to the knowledge base it runs in, and only the team's have a pipeline (the Knowledge API creates none): the suite does not write there",
+      );
+    }
+    const file = await args.given('uploadPipelineFile/response/schema', () => verifiedUpload(args));
+    const { body } = await args.given('listDatasourcePlugins/response/schema', () =>
+      documentedAnswer(args, 'listDatasourcePlugins'),
+    );
+    const nodes = (body[''] ?? []) as { node_id?: unknown; datasource_type?: unknown }[];
+    const node = nodes.find((n) => n.datasource_type === 'local_file');
+    if (!node) skipCheck('the published pipeline has no local_file datasource node to run a file through');
+    const datasetId = knownValue(args.settings, 'dataset_id') ?? '';
+    const response = await args.api.call(
+      'runPipeline',
+      { dataset_id: datasetId },
+      {
+        json: {
+          inputs: {},
+          datasource_type: 'local_file',
+          datasource_info_list: [{ reference: file.id, name: file.name }],
+          start_node_id: node.node_id,
+          is_published: true,
+          response_mode: 'blocking',
+        },
+      },
+    );
+    expectStatus(response, 200);
+    const run = expectObject(expectJson(response), response);
+    expectSchema(args.validators, args.validators.responseSchema('runPipeline', 200), run, response);
+    noteFieldsSeen(args, 'runPipeline', run);
+    const status = (run.data as { status?: unknown } | undefined)?.status;
+    claim(status === 'succeeded', () => ({
+      expected: `the run of ${show(file.id)} succeeded`,
+      actual: `data.status ${show(status)}`,
+      pointer: '/data/status',
+      request: response.summary,
+    }));
+  },
+};
+
+for (const check of checksOf(__filename, templates)) test(...check);

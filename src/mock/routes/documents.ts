@@ -19,6 +19,7 @@ import {
 import type { Deviation } from '../deviations';
 import { difyError } from '../errors';
 import { transportFaults } from '../faults';
+import { indexText } from '../fixtures/chunks';
 import { findDataset, findDocument } from '../lookup';
 import { paginate } from '../paging';
 import { DATASET_PATH, DOCUMENT_PATH } from './paths';
@@ -26,6 +27,7 @@ import { DATASET_PATH, DOCUMENT_PATH } from './paths';
 /** How long the mock takes to index an uploaded document. */
 const INDEXING_MS = 300;
 const METADATA_MODES = ['all', 'only', 'without'];
+const DOC_FORMS = ['text_model', 'hierarchical_model', 'qa_model'];
 const STATUS_ACTIONS = ['enable', 'disable', 'archive', 'un_archive'];
 const modes = (check: string, names: string[]) => names.map((mode) => `getDocumentDetail/metadata-${mode}/${check}`);
 
@@ -140,6 +142,11 @@ export const documentDeviations = {
     description: 'Create Document by Text in an unknown knowledge base answers 400 invalid_param, not 404',
     fails: ['createDocumentFromText/errors/unknown-dataset'],
   },
+  'parent-child-without-children': {
+    description: 'a parent-child document created from text is indexed into chunks without child chunks',
+    fails: ['createDocumentFromText/parent-child/child-chunks'],
+    sees: ['createDocumentFromText/parent-child/child-chunks', 'createChildChunk/*/*', 'getChildChunks/shows-created'],
+  },
   'update-unknown-document-500': {
     description: 'updating an unknown document by text or file crashes with 500',
     fails: ['updateDocumentByText/errors/unknown-document', 'updateDocumentByFile/errors/unknown-document'],
@@ -229,7 +236,12 @@ export function documentRoutes(app: Hono<Env>, mock: MockContext): void {
   });
 
   /** A new document of the knowledge base from a file, its indexing under way in a new batch. */
-  function createDocument(dataset: MockDataset, name: string, file: MockFile): MockDocument {
+  function createDocument(
+    dataset: MockDataset,
+    name: string,
+    file: MockFile,
+    docForm = dataset.fields.doc_form,
+  ): MockDocument {
     const id = randomUUID();
     const created = Math.floor(mock.now() / 1000);
     const position = Math.max(0, ...store.documentsOf(dataset.id).map((doc) => Number(doc.fields.position))) + 1;
@@ -237,7 +249,7 @@ export function documentRoutes(app: Hono<Env>, mock: MockContext): void {
       position,
       created_at: created,
       updated_at: created,
-      doc_form: dataset.fields.doc_form,
+      doc_form: docForm,
     });
     const doc: MockDocument = { id, datasetId: dataset.id, file, fields, batch: batchId(mock.now()) };
     reindex(doc);
@@ -295,7 +307,15 @@ export function documentRoutes(app: Hono<Env>, mock: MockContext): void {
     const { name, text } = body;
     if (typeof name !== 'string' || name === '' || typeof text !== 'string')
       return difyError(c, 400, 'invalid_param', 'name and text are required.');
-    const doc = createDocument(dataset, name, textFile(randomUUID(), name, text));
+    const docForm = body.doc_form ?? 'text_model';
+    if (!DOC_FORMS.includes(String(docForm))) return difyError(c, 400, 'invalid_param', 'Invalid doc_form.');
+    // A knowledge base's chunking mode is its first document's.
+    const first = store.documentsOf(dataset.id)[0];
+    if (first && first.fields.doc_form !== docForm)
+      return difyError(c, 400, 'invalid_param', 'doc_form is different from the dataset doc_form.');
+    const doc = createDocument(dataset, name, textFile(randomUUID(), name, text), docForm);
+    const parentChild = docForm === 'hierarchical_model';
+    indexText(store, doc, text, parentChild && !on('parent-child-without-children'), Math.floor(mock.now() / 1000));
     return c.json({ document: createdItem(doc), batch: doc.batch });
   });
 

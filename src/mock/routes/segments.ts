@@ -190,7 +190,13 @@ export function segmentRoutes(app: Hono<Env>, mock: MockContext): void {
       });
       store.segments.set(segment.id, segment);
       madeByCreate.add(segment.id);
-      if (current.doc_form === 'hierarchical_model') splitIntoChildren(store, segment, at);
+      if (current.doc_form === 'hierarchical_model') {
+        // Dify splits a new parent chunk with the embedding model; without one (economy) the chunk is kept, failed.
+        if (store.datasets.get(doc.datasetId)?.fields.indexing_technique === 'economy') {
+          const error = 'The knowledge base index technique is not high quality!';
+          Object.assign(segment.fields, { status: 'error', enabled: false, disabled_at: at, error });
+        } else splitIntoChildren(store, segment, at);
+      }
       const served = servedSegment(mock, segment);
       return { ...served, keywords: item.keywords ?? served.keywords };
     });

@@ -63,7 +63,7 @@ export const faultDeviations = {
   'error-leaks-traceback': {
     description: 'every 404 not_found body carries a Python traceback',
     fails: ['*/errors/no-leaks'],
-    sees: ['*/errors/*', 'deleteDocument/removes-document'],
+    sees: ['*/errors/*', 'deleteDocument/removes-document', 'deleteSegment/removes-segment'],
   },
 } satisfies Record<string, Deviation>;
 

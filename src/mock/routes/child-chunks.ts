@@ -16,6 +16,14 @@ import { findSegment, SEGMENT_PATH, servedChildChunk, unixNow } from './segments
 const CHILD_CHUNKS_PATH = `${SEGMENT_PATH}/child_chunks`;
 const CHILD_CHUNK_PATH = `${CHILD_CHUNKS_PATH}/:child_chunk_id{${UUID}}`;
 
+/** The lifecycle checks that create a child chunk and read it back: each sees how creates are served. */
+const CHILD_READERS = [
+  'createChildChunk/*/*',
+  'getChildChunks/shows-created',
+  'updateChildChunk/shows-update',
+  'deleteChildChunk/removes-child-chunk',
+];
+
 export const childChunkDeviations = {
   'child-chunk-list-page-as-string': {
     description: 'List Child Chunks echoes page and limit as strings',
@@ -36,6 +44,27 @@ export const childChunkDeviations = {
   'child-chunk-word-count-null': {
     description: "every child chunk's word_count is null, also inside its parent chunk",
     fails: ['getChildChunks/response/schema', 'listSegments/response/schema', 'getSegmentDetail/response/schema'],
+  },
+  // The lifecycle: writes acknowledged but not applied, or applied to the wrong chunk.
+  'child-chunk-create-bare': {
+    description: 'Create Child Chunk answers the child chunk itself, not {data: child chunk}',
+    fails: ['createChildChunk/response/schema'],
+    sees: CHILD_READERS,
+  },
+  'child-chunk-created-on-other-segment': {
+    description: 'Create Child Chunk adds the child chunk to the next chunk of the document, not the one asked',
+    fails: ['getChildChunks/shows-created'],
+    sees: CHILD_READERS,
+  },
+  'child-chunk-update-not-applied': {
+    description: 'Update Child Chunk answers with the new content but keeps the old',
+    fails: ['updateChildChunk/shows-update'],
+    sees: ['updateChildChunk/*/*'],
+  },
+  'child-chunk-delete-keeps-it': {
+    description: 'Delete Child Chunk answers 204 and keeps the child chunk',
+    fails: ['deleteChildChunk/removes-child-chunk'],
+    sees: ['deleteChildChunk/*/*'],
   },
 } satisfies Record<string, Deviation>;
 
@@ -62,16 +91,26 @@ export function childChunkRoutes(app: Hono<Env>, mock: MockContext): void {
   const { on, store } = mock;
   const auth = bearerAuth(mock);
 
+  /** The chunk after this one in its document, or this one when it is the last. */
+  function nextSegment(segment: MockRecord): MockRecord {
+    const next = [...store.segments.values()]
+      .filter((s) => s.documentId === segment.documentId && Number(s.fields.position) > Number(segment.fields.position))
+      .sort((a, b) => Number(a.fields.position) - Number(b.fields.position))[0];
+    return next ?? segment;
+  }
+
   app.post(CHILD_CHUNKS_PATH, auth, async (c) => {
     const segment = findParent(mock, c);
     if (segment instanceof Response) return segment;
     const content = await contentOf(c);
     if (content === undefined) return difyError(c, 400, 'invalid_param', 'content must be a non-empty string.');
-    const siblings = [...store.childChunks.values()].filter((child) => child.segmentId === segment.id);
+    const parent = on('child-chunk-created-on-other-segment') ? nextSegment(segment) : segment;
+    const siblings = [...store.childChunks.values()].filter((child) => child.segmentId === parent.id);
     const position = Math.max(0, ...siblings.map((child) => Number(child.fields.position))) + 1;
-    const child = childChunkRecord(segment, randomUUID(), position, content, 'customized', unixNow(mock));
+    const child = childChunkRecord(parent, randomUUID(), position, content, 'customized', unixNow(mock));
     store.childChunks.set(child.id, child);
-    return c.json({ data: servedChildChunk(mock, child) });
+    const served = { ...servedChildChunk(mock, child), segment_id: segment.id };
+    return c.json(on('child-chunk-create-bare') ? served : { data: served });
   });
 
   app.get(CHILD_CHUNKS_PATH, auth, (c) => {
@@ -108,8 +147,10 @@ export function childChunkRoutes(app: Hono<Env>, mock: MockContext): void {
     if (child instanceof Response) return child;
     const content = await contentOf(c);
     if (content === undefined) return difyError(c, 400, 'invalid_param', 'content must be a non-empty string.');
+    const changes = { content, word_count: content.length, type: 'customized', updated_at: unixNow(mock) };
     // A child chunk changed through the API is no longer the one indexing split off.
-    Object.assign(child.fields, { content, word_count: content.length, type: 'customized', updated_at: unixNow(mock) });
+    if (on('child-chunk-update-not-applied')) return c.json({ data: { ...servedChildChunk(mock, child), ...changes } });
+    Object.assign(child.fields, changes);
     return c.json({ data: servedChildChunk(mock, child) });
   });
 
@@ -118,6 +159,15 @@ export function childChunkRoutes(app: Hono<Env>, mock: MockContext): void {
     if (segment instanceof Response) return segment;
     const child = findChildChunk(mock, c, segment);
     if (child instanceof Response) return child;
+    // Dify removes a child chunk's vectors through the embedding model, which an economy knowledge base lacks.
+    if (mock.store.datasets.get(segment.datasetId ?? '')?.fields.indexing_technique === 'economy')
+      return difyError(
+        c,
+        400,
+        'invalid_param',
+        'No Embedding Model available. Please configure a valid provider in the Settings -> Model Provider.',
+      );
+    if (on('child-chunk-delete-keeps-it')) return c.body(null, 204);
     store.childChunks.delete(child.id);
     return c.body(null, 204);
   });

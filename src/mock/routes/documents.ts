@@ -20,6 +20,7 @@ import {
 import type { Deviation, DeviationName } from '../deviations';
 import { difyError } from '../errors';
 import { transportFaults } from '../faults';
+import { indexText } from '../fixtures/chunks';
 import { findDataset, findDocument } from '../lookup';
 import { paginate } from '../paging';
 import { DATASET_PATH, DOCUMENT_PATH } from './paths';
@@ -27,8 +28,8 @@ import { DATASET_PATH, DOCUMENT_PATH } from './paths';
 /** How long the mock takes to index an uploaded document. */
 const INDEXING_MS = 300;
 const METADATA_MODES = ['all', 'only', 'without'];
-const STATUS_ACTIONS = ['enable', 'disable', 'archive', 'un_archive'];
 const DOC_FORMS = ['text_model', 'hierarchical_model', 'qa_model'];
+const STATUS_ACTIONS = ['enable', 'disable', 'archive', 'un_archive'];
 /** How long the index task of a status action runs, refusing the document's next action meanwhile. */
 const STATUS_TASK_MS = 200;
 const modes = (check: string, names: string[]) => names.map((mode) => `getDocumentDetail/metadata-${mode}/${check}`);
@@ -175,6 +176,11 @@ export const documentDeviations = {
   'create-by-text-unknown-dataset-400': {
     description: 'Create Document by Text in an unknown knowledge base answers 400 invalid_param, not 404',
     fails: ['createDocumentFromText/errors/unknown-dataset'],
+  },
+  'parent-child-without-children': {
+    description: 'a parent-child document created from text is indexed into chunks without child chunks',
+    fails: ['createDocumentFromText/parent-child/child-chunks'],
+    sees: ['createDocumentFromText/parent-child/child-chunks', 'createChildChunk/*/*', 'getChildChunks/shows-created'],
   },
   'update-unknown-document-500': {
     description: 'updating an unknown document by text or file crashes with 500',
@@ -413,11 +419,16 @@ export function documentRoutes(app: Hono<Env>, mock: MockContext): void {
     const { name, text } = body;
     if (typeof name !== 'string' || name === '' || typeof text !== 'string')
       return difyError(c, 400, 'invalid_param', 'name and text are required.');
-    if (body.doc_form !== undefined && !DOC_FORMS.includes(String(body.doc_form)))
-      return difyError(c, 400, 'invalid_param', 'Invalid doc_form.');
-    // Dify's default for a text document is text_model, whatever the knowledge base's chunk structure.
+    const docForm = body.doc_form ?? 'text_model';
+    if (!DOC_FORMS.includes(String(docForm))) return difyError(c, 400, 'invalid_param', 'Invalid doc_form.');
+    // A knowledge base's chunking mode is its first document's; a text document's default is text_model.
+    const first = store.documentsOf(dataset.id)[0];
+    if (first && first.fields.doc_form !== docForm)
+      return difyError(c, 400, 'invalid_param', 'doc_form is different from the dataset doc_form.');
     const stored = on('text-create-renames') ? name.replace(/-/g, '_') : name;
-    const doc = createDocument(dataset, stored, textFile(randomUUID(), stored, text), body.doc_form ?? 'text_model');
+    const doc = createDocument(dataset, stored, textFile(randomUUID(), stored, text), docForm);
+    const parentChild = docForm === 'hierarchical_model';
+    indexText(store, doc, text, parentChild && !on('parent-child-without-children'), Math.floor(mock.now() / 1000));
     const document = createdItem(doc);
     if (on('text-create-stores-other-name')) doc.fields.name = 'untitled.txt';
     if (on('text-indexing-fails')) {

@@ -12,6 +12,13 @@ import { findDataset } from '../lookup';
 import type { MockRecord } from '../store';
 import { DATASET_PATH } from './paths';
 
+/** The checks that search chunks they wrote: each sees how those are found. */
+const RETRIEVE_READERS = [
+  'retrieveSegments/finds-chunk',
+  'retrieveSegments/only-this-dataset',
+  'retrieveSegments/best-first',
+];
+
 export const retrievalDeviations = {
   'retrieve-body-before-dataset': {
     description: 'Retrieve validates the body before looking up the knowledge base: no query answers 400 everywhere',
@@ -20,6 +27,27 @@ export const retrievalDeviations = {
   'retrieve-unknown-dataset-500': {
     description: 'Retrieve from an unknown knowledge base crashes with 500',
     fails: ['retrieveSegments/errors/unknown-dataset'],
+  },
+  'retrieve-empty-query-200': {
+    description: 'Retrieve with an empty query answers 200 with no records',
+    fails: ['retrieveSegments/errors/empty-query'],
+  },
+  // Searches of chunks the checks wrote.
+  'retrieve-misses-new-chunks': {
+    description:
+      'Retrieve searches only the chunks a knowledge base had when the server started, not the ones written since',
+    fails: ['retrieveSegments/finds-chunk'],
+    sees: RETRIEVE_READERS,
+  },
+  'retrieve-other-dataset-records': {
+    description: 'Retrieve searches every knowledge base of the workspace, not just the one asked',
+    fails: ['retrieveSegments/only-this-dataset'],
+    sees: RETRIEVE_READERS,
+  },
+  'retrieve-best-not-first': {
+    description: 'Retrieve returns its records worst first',
+    fails: ['retrieveSegments/best-first'],
+    sees: RETRIEVE_READERS,
   },
 } satisfies Record<string, Deviation>;
 
@@ -35,11 +63,15 @@ interface Settings {
 
 /** The retrieval settings of a request, its knowledge base's when it names none; a string says what is invalid. */
 function settingsOf(model: unknown, dataset: MockDataset): Settings | string {
+  const economy = dataset.fields.indexing_technique === 'economy';
   const own = dataset.fields.retrieval_model_dict as Record<string, unknown>;
   if (model === undefined || model === null) return { topK: Number(own.top_k) };
   if (typeof model !== 'object' || Array.isArray(model)) return 'retrieval_model must be an object.';
   const m = model as Record<string, unknown>;
   if (!SEARCH_METHODS.includes(String(m.search_method))) return 'retrieval_model.search_method is invalid.';
+  // Dify's vector and full-text searches need the embedding model an economy knowledge base has none of.
+  if (economy && m.search_method !== 'keyword_search')
+    return 'No Embedding Model available. Please configure a valid provider in the Settings -> Model Provider.';
   if (typeof m.reranking_enable !== 'boolean') return 'retrieval_model.reranking_enable must be a boolean.';
   if (!Number.isInteger(m.top_k) || Number(m.top_k) < 1) return 'retrieval_model.top_k must be a positive integer.';
   if (typeof m.score_threshold_enabled !== 'boolean')
@@ -87,6 +119,8 @@ const SEGMENT_FIELDS = [
 
 export function retrievalRoutes(app: Hono<Env>, mock: MockContext): void {
   const { on, store } = mock;
+  /** The fixtures' chunks: the only ones a deviation searches. */
+  const seeded = new Set(store.segments.keys());
 
   /** The document of a hit, in brief: its metadata as values by field name, null when it has none. */
   function documentOf(segment: MockRecord): Record<string, unknown> {
@@ -104,9 +138,13 @@ export function retrievalRoutes(app: Hono<Env>, mock: MockContext): void {
 
   /** Chunks retrieval may return: enabled and indexed, in an enabled and indexed document. */
   function searchable(dataset: MockDataset): MockRecord[] {
+    // Only a search of chunks written since the start consults the deviation, so other checks cannot see it.
+    const written = [...store.segments.values()].some((s) => s.datasetId === dataset.id && !seeded.has(s.id));
+    const datasetIds = written && on('retrieve-other-dataset-records') ? [...store.datasets.keys()] : [dataset.id];
     return [...store.segments.values()].filter((segment) => {
       const doc = store.documents.get(segment.documentId ?? '');
-      if (segment.datasetId !== dataset.id || !doc) return false;
+      if (!doc || !datasetIds.includes(segment.datasetId ?? '')) return false;
+      if (!seeded.has(segment.id) && on('retrieve-misses-new-chunks')) return false;
       const current = store.current(doc);
       return (
         segment.fields.enabled === true &&
@@ -121,7 +159,7 @@ export function retrievalRoutes(app: Hono<Env>, mock: MockContext): void {
     const body = await jsonBody(c);
     const query = body?.query;
     const invalid =
-      typeof query !== 'string' || query.trim() === ''
+      typeof query !== 'string' || (query.trim() === '' && !(query === '' && on('retrieve-empty-query-200')))
         ? 'Query is required'
         : query.length > MAX_QUERY
           ? `Query cannot exceed ${MAX_QUERY} characters`
@@ -146,6 +184,7 @@ export function retrievalRoutes(app: Hono<Env>, mock: MockContext): void {
       .filter(({ score }) => score > 0 && (settings.threshold === undefined || score >= settings.threshold))
       .sort((a, b) => b.score - a.score || Number(a.segment.fields.position) - Number(b.segment.fields.position))
       .slice(0, settings.topK);
+    if (hits.some(({ segment }) => !seeded.has(segment.id)) && on('retrieve-best-not-first')) hits.reverse();
     const records = hits.map(({ segment, score }) => {
       // Retrieval counts as a hit, as in Dify.
       segment.fields.hit_count = Number(segment.fields.hit_count) + 1;

@@ -17,10 +17,23 @@ import { DOCUMENT_PATH, UUID } from './paths';
 export const SEGMENTS_PATH = `${DOCUMENT_PATH}/segments`;
 export const SEGMENT_PATH = `${SEGMENTS_PATH}/:segment_id{${UUID}}`;
 
+/** The lifecycle checks that create chunks and read them back: each sees how creates are served. */
+const SEGMENT_READERS = [
+  'createSegments/*/*',
+  'getSegmentDetail/shows-created',
+  'getSegmentDetail/shows-update',
+  'listSegments/shows-created',
+  'updateSegment/*/*',
+  'deleteSegment/removes-segment',
+  'retrieveSegments/*/*',
+];
+const UPDATE_READERS = ['updateSegment/*/*', 'getSegmentDetail/shows-update'];
+
 export const segmentDeviations = {
   'unknown-segment-500': {
     description: 'an unknown chunk crashes with 500',
-    fails: ['*/errors/unknown-segment'],
+    // A deleted chunk is an unknown one: the delete check reads it back.
+    fails: ['*/errors/unknown-segment', 'deleteSegment/removes-segment'],
     sees: ['getSegmentDetail/errors/no-leaks', 'getChildChunks/errors/no-leaks'],
   },
   'segment-empty-keywords-null': {
@@ -29,7 +42,7 @@ export const segmentDeviations = {
   },
   'segment-timestamps-iso': {
     description: "a chunk's created_at and updated_at are ISO 8601 strings, not Unix seconds",
-    fails: ['listSegments/response/schema', 'getSegmentDetail/response/schema'],
+    fails: ['listSegments/response/schema', 'getSegmentDetail/response/schema', 'createSegments/response/schema'],
   },
   'segment-detail-without-doc-form': {
     description: 'Get Chunk answers without doc_form',
@@ -46,10 +59,47 @@ export const segmentDeviations = {
   'segment-other-document-id': {
     description: "a chunk's document_id names the knowledge base's other document",
     fails: ['listSegments/ids/echo', 'getSegmentDetail/ids/echo'],
+    sees: ['listSegments/*/*', 'getSegmentDetail/*/*', ...SEGMENT_READERS],
   },
   'segment-list-without-total': {
     description: 'List Chunks answers without total',
     fails: ['listSegments/response/fields'],
+  },
+  // The lifecycle: writes acknowledged but not applied, or applied wrongly.
+  'segment-create-answers-one': {
+    description: 'Create Chunks creates every chunk sent but answers only the first',
+    fails: ['createSegments/response/schema'],
+    sees: SEGMENT_READERS,
+  },
+  'segment-create-drops-keywords': {
+    description: 'Create Chunks answers with the keywords sent but stores the chunks without them',
+    fails: ['getSegmentDetail/shows-created', 'listSegments/shows-created'],
+    sees: SEGMENT_READERS,
+  },
+  'segment-list-hides-new': {
+    description: 'List Chunks leaves out chunks made by Create Chunks',
+    fails: ['listSegments/shows-created'],
+    sees: ['listSegments/shows-created'],
+  },
+  'segment-update-answers-old': {
+    description: 'Update Chunk stores the update but answers the chunk as it was',
+    fails: ['updateSegment/response/schema'],
+    sees: UPDATE_READERS,
+  },
+  'segment-update-not-applied': {
+    description: 'Update Chunk answers with the new content but keeps the old',
+    fails: ['getSegmentDetail/shows-update'],
+    sees: UPDATE_READERS,
+  },
+  'segment-update-disabled-accepted': {
+    description: "Update Chunk changes a disabled chunk's content",
+    fails: ['updateSegment/errors/disabled-segment'],
+    sees: UPDATE_READERS,
+  },
+  'segment-delete-keeps-it': {
+    description: 'Delete Chunk answers 204 and keeps the chunk',
+    fails: ['deleteSegment/removes-segment'],
+    sees: ['deleteSegment/*/*'],
   },
 } satisfies Record<string, Deviation>;
 
@@ -99,6 +149,8 @@ const docForm = (mock: MockContext, doc: MockDocument) => String(mock.store.curr
 export function segmentRoutes(app: Hono<Env>, mock: MockContext): void {
   const { on, store } = mock;
   const auth = bearerAuth(mock);
+  /** Chunks made by Create Chunks, which a deviation leaves out of the list. */
+  const madeByCreate = new Set<string>();
 
   app.post(SEGMENTS_PATH, auth, async (c) => {
     const doc = findDocument(mock, c);
@@ -132,16 +184,27 @@ export function segmentRoutes(app: Hono<Env>, mock: MockContext): void {
         documentId: doc.id,
         position,
         content: String(item.content),
-        keywords: (item.keywords as string[] | undefined) ?? [],
+        keywords: on('segment-create-drops-keywords') ? [] : ((item.keywords as string[] | undefined) ?? []),
         answer: item.answer as string | undefined,
         author,
         at,
       });
       store.segments.set(segment.id, segment);
-      if (current.doc_form === 'hierarchical_model') splitIntoChildren(store, segment, at);
-      return servedSegment(mock, segment);
+      madeByCreate.add(segment.id);
+      if (current.doc_form === 'hierarchical_model') {
+        // Dify splits a new parent chunk with the embedding model; without one (economy) the chunk is kept, failed.
+        if (store.datasets.get(doc.datasetId)?.fields.indexing_technique === 'economy') {
+          const error = 'The knowledge base index technique is not high quality!';
+          Object.assign(segment.fields, { status: 'error', enabled: false, disabled_at: at, error });
+        } else splitIntoChildren(store, segment, at);
+      }
+      const served = servedSegment(mock, segment);
+      return { ...served, keywords: item.keywords ?? served.keywords };
     });
-    return c.json({ data: created, doc_form: current.doc_form });
+    return c.json({
+      data: on('segment-create-answers-one') ? created.slice(0, 1) : created,
+      doc_form: current.doc_form,
+    });
   });
 
   app.get(SEGMENTS_PATH, auth, (c) => {
@@ -151,6 +214,7 @@ export function segmentRoutes(app: Hono<Env>, mock: MockContext): void {
     const keyword = (c.req.query('keyword') ?? '').toLowerCase();
     const matching = [...store.segments.values()]
       .filter((segment) => segment.documentId === doc.id)
+      .filter((segment) => !(madeByCreate.has(segment.id) && on('segment-list-hides-new')))
       .filter(
         (segment) =>
           statuses.length === 0 || statuses.includes(String(segment.fields.status)) || on('segment-status-ignored'),
@@ -194,8 +258,9 @@ export function segmentRoutes(app: Hono<Env>, mock: MockContext): void {
       (changes.enabled === undefined || typeof changes.enabled === 'boolean') &&
       (changes.summary === undefined || changes.summary === null || typeof changes.summary === 'string');
     if (!valid) return difyError(c, 400, 'invalid_param', 'segment must be an object of the fields to change.');
+    const before = servedSegment(mock, segment);
     const fields = segment.fields;
-    if (!fields.enabled && changes.enabled !== true) {
+    if (!fields.enabled && changes.enabled !== true && !on('segment-update-disabled-accepted')) {
       return difyError(c, 400, 'invalid_param', "Can't update disabled segment");
     }
     const at = unixNow(mock);
@@ -208,12 +273,13 @@ export function segmentRoutes(app: Hono<Env>, mock: MockContext): void {
           : { enabled: false, disabled_at: at, disabled_by: author },
       );
     }
-    if (typeof changes.content === 'string' && changes.content !== fields.content) {
+    const content = on('segment-update-not-applied') ? undefined : changes.content;
+    if (typeof content === 'string' && content !== fields.content) {
       Object.assign(fields, {
-        content: changes.content,
-        word_count: changes.content.length,
-        tokens: Math.ceil(changes.content.length / 4),
-        index_node_hash: contentHash(changes.content),
+        content,
+        word_count: content.length,
+        tokens: Math.ceil(content.length / 4),
+        index_node_hash: contentHash(content),
       });
     }
     if (changes.answer !== undefined) fields.answer = changes.answer;
@@ -223,7 +289,10 @@ export function segmentRoutes(app: Hono<Env>, mock: MockContext): void {
     if (changes.regenerate_child_chunks === true && docForm(mock, doc) === 'hierarchical_model') {
       splitIntoChildren(store, segment, at);
     }
-    return c.json({ data: servedSegment(mock, segment), doc_form: docForm(mock, doc) });
+    const data = on('segment-update-answers-old') ? before : servedSegment(mock, segment);
+    // A content the deviation did not store is answered all the same.
+    if (content !== changes.content) data.content = changes.content;
+    return c.json({ data, doc_form: docForm(mock, doc) });
   });
 
   app.delete(SEGMENT_PATH, auth, (c) => {
@@ -231,6 +300,7 @@ export function segmentRoutes(app: Hono<Env>, mock: MockContext): void {
     if (doc instanceof Response) return doc;
     const segment = findSegment(mock, c, doc);
     if (segment instanceof Response) return segment;
+    if (on('segment-delete-keeps-it')) return c.body(null, 204);
     store.segments.delete(segment.id);
     for (const child of [...store.childChunks.values()]) {
       if (child.segmentId === segment.id) store.childChunks.delete(child.id);

@@ -14,6 +14,7 @@ import { checksWith, runSuite } from './run-suite';
 const OPERATIONS = [...loadSpecSync(DEFAULT_SPEC).operations.values()];
 /** The reads: every documented field of their success answers must be seen (writes are judged by their lifecycles). */
 const READS = OPERATIONS.filter((operation) => operation.method === 'GET').map((operation) => operation.operationId);
+const WRITES = OPERATIONS.filter((operation) => operation.method !== 'GET').map((operation) => operation.operationId);
 
 test('the conforming mock passes every check, none skipped, and writes the three outputs', async () => {
   const run = await runSuite();
@@ -45,6 +46,12 @@ test('the conforming mock passes every check, none skipped, and writes the three
       .map((operation) => operation.operationId)
       .sort(),
   );
+  // Every write succeeded at least once: some check got its documented success answer.
+  expect(
+    WRITES.filter(
+      (operationId) => !coverage?.statusCodes[operationId]?.some((c) => c.status.startsWith('2') && c.exercised),
+    ),
+  ).toEqual([]);
   // Every read answered with every parameter it documents, and every documented value of it.
   for (const operationId of READS) expect(coverage?.parameters[operationId], operationId).toBeDefined();
   for (const [operationId, fields] of Object.entries(coverage?.fields ?? {})) {

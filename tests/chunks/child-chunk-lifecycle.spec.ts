@@ -2,10 +2,11 @@
 // through List Child Chunks, walked page by page.
 import { expectJson, expectObject, expectSchema, expectStatus } from '../../src/assertions';
 import { type CheckArgs, checksOf, type Template } from '../../src/checks';
-import { INDEXING, uniqueWords } from '../../src/chunks';
+import { uniqueWords } from '../../src/chunks';
 import { createTextDocument, waitIndexed } from '../../src/documents';
 import { test } from '../../src/fixtures';
 import type { HttpResponse } from '../../src/http';
+import { TEXT_INDEXED } from '../../src/scratch-documents';
 import { documentedAnswer, noteFieldsSeen } from '../../src/templates/response';
 import { claim, show, skipCheck } from '../../src/violation';
 
@@ -53,7 +54,7 @@ async function parentChunk(args: CheckArgs, purpose: string): Promise<Parent> {
   const file = { name: `${dataset.name}.txt`, bytes: Buffer.from(TEXT) };
   const extra = { indexing_technique: 'high_quality', doc_form: 'hierarchical_model', process_rule: PROCESS_RULE };
   const doc = await args.given(PARENT_CHILD, () => createTextDocument(args.api, dataset.id, file, extra));
-  await args.given(INDEXING, () => waitIndexed(args.api, doc, args.settings.indexingTimeoutMs));
+  await args.given(TEXT_INDEXED, () => waitIndexed(args.api, doc, args.settings.indexingTimeoutMs));
   const params = { dataset_id: dataset.id, document_id: doc.id };
   const { response, body } = await args.given('listSegments/response/schema', () =>
     documentedAnswer(args, 'listSegments', { path: params }),

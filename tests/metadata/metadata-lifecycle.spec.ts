@@ -65,15 +65,34 @@ async function listed(args: CheckArgs, datasetId: string) {
   return { items, body: answer.body, summary: answer.response.summary };
 }
 
-/** Get Document in one metadata mode, relying on that mode's schema check (and, for all, its fields check). */
+/**
+ * Get Document in one metadata mode, relying on that mode's schema check (and, for all, its fields
+ * check); a new document that mode does not find at all is the finding of its shows-created check.
+ */
 async function documentIn(args: CheckArgs, doc: CreatedDocument, mode: Mode) {
-  const answer = await args.given(`getDocumentDetail/metadata-${mode}/response-schema`, () =>
-    documentedAnswer(args, 'getDocumentDetail', {
-      path: { dataset_id: doc.datasetId, document_id: doc.id },
-      query: { metadata: mode },
-    }),
+  const schemaCheck = `getDocumentDetail/metadata-${mode}/response-schema`;
+  // No answer at all is the schema check's finding.
+  const response = await args.given(schemaCheck, () =>
+    args.api.call(
+      'getDocumentDetail',
+      { dataset_id: doc.datasetId, document_id: doc.id },
+      { query: { metadata: mode } },
+    ),
   );
-  const { body, response } = answer;
+  await args.given(`getDocumentDetail/metadata-${mode}/shows-created`, async () =>
+    claim(response.status !== 404, () => ({
+      expected: `the new document ${show(doc.id)}`,
+      actual: `HTTP 404 with ${show(response.text(), 160)}`,
+      request: response.summary,
+    })),
+  );
+  const body = await args.given(schemaCheck, async () => {
+    expectStatus(response, 200);
+    const object = expectObject(expectJson(response), response);
+    expectSchema(args.validators, args.validators.responseSchema('getDocumentDetail', 200), object, response);
+    return object;
+  });
+  noteFieldsSeen(args, 'getDocumentDetail', body);
   if (mode === 'all') {
     await args.given('getDocumentDetail/metadata-all/exact-fields', async () =>
       claim(Array.isArray(body.doc_metadata), () => ({

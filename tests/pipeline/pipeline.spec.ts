@@ -75,6 +75,51 @@ const templates: Record<string, Template> = {
     expectDifyError(args.validators, args.def.operation, response, 400, 'invalid_param');
   },
 
+  // A datasource node reads its source (a Notion workspace, a drive, a site) and writes nothing, so
+  // it runs in the knowledge base that has the pipeline, DIFY_DATASET_ID.
+  'run-datasource-node': async (args) => {
+    const { body } = await args.given('listDatasourcePlugins/response/schema', () =>
+      documentedAnswer(args, 'listDatasourcePlugins'),
+    );
+    const node = ((body[''] ?? []) as { node_id?: unknown; datasource_type?: unknown }[])[0];
+    if (!node) skipCheck('the published pipeline has no datasource node to run');
+    const response = await args.api.call(
+      'runDatasourceNode',
+      { dataset_id: knownValue(args.settings, 'dataset_id') ?? '', node_id: String(node.node_id) },
+      { json: { inputs: {}, datasource_type: node.datasource_type, is_published: true } },
+    );
+    expectStatus(response, 200);
+    const type = response.headers['content-type'] ?? '';
+    claim(type.startsWith('text/event-stream'), () => ({
+      expected: 'Content-Type text/event-stream',
+      actual: `Content-Type ${show(type)}`,
+      request: response.summary,
+    }));
+    const lines = response
+      .text()
+      .split('\n')
+      .filter((line) => line.startsWith('data:'));
+    const events = lines.map((line) => {
+      try {
+        return (JSON.parse(line.slice(5)) as { event?: unknown }).event;
+      } catch {
+        return undefined;
+      }
+    });
+    claim(events.length > 0 && events.every((event) => typeof event === 'string'), () => ({
+      expected: 'data lines, each a JSON object with an event',
+      actual: show(response.text(), 200),
+      request: response.summary,
+    }));
+    // An error event ends a run too: a datasource without credentials on the target is no contract violation.
+    const last = events.at(-1);
+    claim(last === 'datasource_completed' || last === 'datasource_error', () => ({
+      expected: 'the stream ends with a datasource_completed or datasource_error event',
+      actual: `events ${events.join(', ')}`,
+      request: response.summary,
+    }));
+  },
+
   'run-uploaded-file': async (args) => {
     if (args.target.kind === 'live') {
       skipCheck(

@@ -55,6 +55,10 @@ export const pipelineDeviations = {
       'Run Datasource Node answers 200 with a datasource_error event for a knowledge base without a pipeline',
     fails: ['runDatasourceNode/errors/no-pipeline'],
   },
+  'node-run-never-completes': {
+    description: 'Run Datasource Node streams its processing event and ends without a completed or error event',
+    fails: ['runDatasourceNode/streams-events'],
+  },
   'pipeline-run-without-pipeline-500': {
     description: 'Run Pipeline wraps a knowledge base without a pipeline in a 500 pipeline_run_error',
     fails: ['runPipeline/errors/no-pipeline'],
@@ -160,8 +164,10 @@ export function pipelineRoutes(app: Hono<Env>, mock: MockContext): void {
     // An unknown node is not refused: the stream itself reports it, as Dify does.
     const node = nodes.find((n) => n.node_id === c.req.param('node_id'));
     if (!node) return eventStream(c, [{ event: 'datasource_error', error: 'Datasource node data not found' }]);
+    const processing = { event: 'datasource_processing', total: 1, completed: 0 };
+    if (on('node-run-never-completes')) return eventStream(c, [processing]);
     return eventStream(c, [
-      { event: 'datasource_processing', total: 1, completed: 0 },
+      processing,
       {
         event: 'datasource_completed',
         data: [{ workspace_id: 'notion-workspace-1', pages: [{ page_id: 'notion-page-1', page_name: 'Handbook' }] }],

@@ -8,7 +8,7 @@ import { expect, test } from '@playwright/test';
 import { MOCK_IDS } from '../src/mock/data';
 import { type RunningMock, startMock } from '../src/mock/server';
 import { PROJECT_ROOT } from '../src/paths';
-import { cleanEnv, killGroup, runSuite } from './run-suite';
+import { checksWith, cleanEnv, killGroup, runSuite } from './run-suite';
 
 const KEY = 'dataset-writes-test-key-0123456789';
 
@@ -41,9 +41,16 @@ test('with writes allowed, the run writes in a knowledge base of its own and lea
   try {
     const before = mock.snapshot();
     // The checks that write; the families would only add time.
-    const run = await runSuite(writesEnv(mock), ['--grep', '@lifecycle']);
+    // High-quality indexing: the mock has the embedding model the child-chunk checks need.
+    const env = { ...writesEnv(mock), CONFORMANCE_SCRATCH_INDEXING: 'high_quality' };
+    const run = await runSuite(env, ['--grep', '@lifecycle']);
     expect(run.code, run.stdout).toBe(0);
     expect(run.report?.summary.failed).toBe(0);
+    // Only what would outlive the run is left out on a live target: an uploaded pipeline file.
+    expect(checksWith(run, 'skipped')).toEqual([
+      'runPipeline/runs-uploaded-file',
+      'uploadPipelineFile/response/schema',
+    ]);
     // A document was really uploaded, read back and downloaded byte for byte.
     const outcome = (check: string) => run.report?.results.find((r) => r.check === check)?.outcome;
     expect(outcome('downloadDocument/signed-url/uploaded-bytes')).toBe('passed');

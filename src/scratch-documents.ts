@@ -71,13 +71,14 @@ export async function indexedText(args: CheckArgs, purpose: string, text?: strin
 
 /**
  * Get Document of a document the check wrote, in one metadata mode. That it is found (not 404) is
- * the check's own claim; a valid answer about that document is the claim of the mode's schema and
- * id checks, which block this one when it does not hold.
+ * the claim of `foundBy` (the check's own unless named); a valid answer about that document is the
+ * claim of the mode's schema and id checks, which block this one when it does not hold.
  */
 export async function detailOf(
   args: CheckArgs,
   doc: DocumentRef,
   mode: 'all' | 'only' | 'without' = 'all',
+  foundBy = args.def.id,
 ): Promise<{ response: HttpResponse; body: Record<string, unknown> }> {
   const schemaCheck = `getDocumentDetail/metadata-${mode}/response-schema`;
   // No answer at all is the schema check's finding, as is any answer but 200 and 404.
@@ -88,11 +89,13 @@ export async function detailOf(
       { query: { metadata: mode } },
     ),
   );
-  claim(response.status !== 404, () => ({
-    expected: `the document ${show(doc.id)} the check wrote`,
-    actual: `HTTP 404 with ${show(response.text(), 160)}`,
-    request: response.summary,
-  }));
+  await args.given(foundBy, async () =>
+    claim(response.status !== 404, () => ({
+      expected: `the document ${show(doc.id)} the check wrote`,
+      actual: `HTTP 404 with ${show(response.text(), 160)}`,
+      request: response.summary,
+    })),
+  );
   const body = await args.given(schemaCheck, async () => {
     expectStatus(response, 200);
     const object = expectObject(expectJson(response), response);

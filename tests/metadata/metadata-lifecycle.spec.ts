@@ -6,6 +6,7 @@ import { type CheckArgs, checksOf, type Template } from '../../src/checks';
 import { type CreatedDocument, createDocument, waitIndexed } from '../../src/documents';
 import { test } from '../../src/fixtures';
 import type { CreatedField } from '../../src/metadata';
+import { detailOf } from '../../src/scratch-documents';
 import { documentedAnswer, noteFieldsSeen } from '../../src/templates/response';
 import { claim, show } from '../../src/violation';
 
@@ -70,29 +71,7 @@ async function listed(args: CheckArgs, datasetId: string) {
  * check); a new document that mode does not find at all is the finding of its shows-created check.
  */
 async function documentIn(args: CheckArgs, doc: CreatedDocument, mode: Mode) {
-  const schemaCheck = `getDocumentDetail/metadata-${mode}/response-schema`;
-  // No answer at all is the schema check's finding.
-  const response = await args.given(schemaCheck, () =>
-    args.api.call(
-      'getDocumentDetail',
-      { dataset_id: doc.datasetId, document_id: doc.id },
-      { query: { metadata: mode } },
-    ),
-  );
-  await args.given(`getDocumentDetail/metadata-${mode}/shows-created`, async () =>
-    claim(response.status !== 404, () => ({
-      expected: `the new document ${show(doc.id)}`,
-      actual: `HTTP 404 with ${show(response.text(), 160)}`,
-      request: response.summary,
-    })),
-  );
-  const body = await args.given(schemaCheck, async () => {
-    expectStatus(response, 200);
-    const object = expectObject(expectJson(response), response);
-    expectSchema(args.validators, args.validators.responseSchema('getDocumentDetail', 200), object, response);
-    return object;
-  });
-  noteFieldsSeen(args, 'getDocumentDetail', body);
+  const { body, response } = await detailOf(args, doc, mode, `getDocumentDetail/metadata-${mode}/shows-created`);
   if (mode === 'all') {
     await args.given('getDocumentDetail/metadata-all/exact-fields', async () =>
       claim(Array.isArray(body.doc_metadata), () => ({

@@ -96,9 +96,17 @@ const templates: Record<string, Template> = {
     const dataset = await created(args, 'read-update');
     const sent = await args.given(UPDATE, () => update(args, dataset));
     const { response, body } = await detailOf(args, dataset.id);
-    const wrong = differences(sent, body, Object.keys(sent));
+    const { retrieval_model: retrieval, ...fields } = sent;
+    const wrong = [
+      ...differences(fields, body, Object.keys(fields)),
+      ...differences(
+        retrieval as Record<string, unknown>,
+        (body.retrieval_model_dict ?? {}) as Record<string, unknown>,
+        RETRIEVAL_FIELDS,
+      ).map((difference) => `retrieval_model_dict.${difference}`),
+    ];
     claim(wrong.length === 0, () => ({
-      expected: `what the update sent (${Object.keys(sent).join(', ')})`,
+      expected: `what the update sent (${Object.keys(fields).join(', ')}, retrieval_model as retrieval_model_dict)`,
       actual: wrong.join('; '),
       request: response.summary,
     }));
@@ -128,9 +136,22 @@ const templates: Record<string, Template> = {
   },
 };
 
-/** Renames a knowledge base and changes its description; returns what was sent. */
+/** Retrieval settings an economy knowledge base can take (keyword search), unlike its defaults. */
+const RETRIEVAL = {
+  search_method: 'keyword_search',
+  reranking_enable: false,
+  top_k: 4,
+  score_threshold_enabled: false,
+};
+const RETRIEVAL_FIELDS = Object.keys(RETRIEVAL);
+
+/** Renames a knowledge base and changes its description and retrieval settings; returns what was sent. */
 async function update(args: CheckArgs, dataset: CreatedDataset): Promise<Record<string, unknown>> {
-  const sent = { name: `${dataset.name}-x`.slice(0, 40), description: 'Updated by the conformance suite.' };
+  const sent = {
+    name: `${dataset.name}-x`.slice(0, 40),
+    description: 'Updated by the conformance suite.',
+    retrieval_model: RETRIEVAL,
+  };
   const response = await args.api.call('updateDataset', { dataset_id: dataset.id }, { json: sent });
   expectStatus(response, 200);
   const body = expectObject(expectJson(response), response);

@@ -80,6 +80,11 @@ export const datasetDeviations = {
     fails: ['getDatasetDetail/shows-update'],
     sees: ['updateDataset/*/*', 'getDatasetDetail/shows-update'],
   },
+  'dataset-update-ignores-retrieval': {
+    description: 'Update Knowledge Base stores the name and description it is sent, not the retrieval settings',
+    fails: ['getDatasetDetail/shows-update'],
+    sees: ['updateDataset/*/*', 'getDatasetDetail/shows-update'],
+  },
   'dataset-delete-keeps-it': {
     description: 'Delete Knowledge Base answers 204 and keeps the knowledge base',
     fails: ['deleteDataset/removes-dataset'],
@@ -218,6 +223,10 @@ export function datasetRoutes(app: Hono<Env>, mock: MockContext): void {
       .map((field) => [field, body[field]]);
     if (on('dataset-update-answers-204')) return c.body(null, 204);
     const updated = { ...dataset, fields: { ...dataset.fields, ...Object.fromEntries(changes) } };
+    const retrieval = body.retrieval_model;
+    if (typeof retrieval === 'object' && retrieval !== null && !on('dataset-update-ignores-retrieval')) {
+      updated.fields.retrieval_model_dict = { ...(dataset.fields.retrieval_model_dict as object), ...retrieval };
+    }
     updated.fields.updated_at = Math.floor(mock.now() / 1000);
     if (!on('dataset-update-not-applied')) store.datasets.set(dataset.id, updated);
     const members = updated.fields.permission === 'partial_members' ? partialMembers(body) : [];

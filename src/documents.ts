@@ -1,11 +1,11 @@
 // Documents the suite creates on a target (only with writes allowed): named with a recognisable
 // prefix and run id, waited for with bounded polling, and deleted by prefix so nothing is left.
 import { randomBytes } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { request } from '@playwright/test';
 import { expectStatus } from './assertions';
 import type { Settings } from './config';
 import { ApiClient, type HttpResponse, RateLimiter } from './http';
+import { backoff } from './polling';
 import { Redactor } from './redact';
 import { loadSpec } from './spec';
 import { claim, show } from './violation';
@@ -16,7 +16,6 @@ const SUITE_NAME = /^dkc-\d{14}-[0-9a-f]{6}-[a-z-]+\.txt$/;
 export const RUN_ID_ENV = 'CONFORMANCE_RUN_ID';
 /** Dify creates documents through a model-free index, so no embedding model needs to be set up. */
 const CREATE_OPTIONS = JSON.stringify({ indexing_technique: 'economy', process_rule: { mode: 'automatic' } });
-const POLL_MS = 500;
 
 export function newRunId(): string {
   return `${new Date().toISOString().replace(/\D/g, '').slice(0, 14)}-${randomBytes(3).toString('hex')}`;
@@ -93,6 +92,7 @@ export async function waitIndexed(
   onStatus: (body: unknown, response: HttpResponse) => void = () => undefined,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
+  const pause = backoff();
   for (;;) {
     const response = await api.call('getDocumentIndexingStatus', {
       dataset_id: created.datasetId,
@@ -123,7 +123,7 @@ export async function waitIndexed(
       actual: `still ${show(status)}; raise CONFORMANCE_INDEXING_TIMEOUT or check the target`,
       request: response.summary,
     }));
-    await sleep(POLL_MS);
+    await pause();
   }
 }
 
@@ -137,12 +137,13 @@ export async function deleteWhenIndexed(
   documentId: string,
   deadline: number,
 ): Promise<boolean> {
+  const pause = backoff();
   for (;;) {
     const answer = await api.call('deleteDocument', { dataset_id: datasetId, document_id: documentId });
     if (answer.status < 300 || answer.status === 404) return true;
     const indexing = answer.status === 400 && answer.text().includes('"document_indexing"');
     if (!indexing || Date.now() > deadline) return false;
-    await sleep(POLL_MS);
+    await pause();
   }
 }
 
@@ -155,6 +156,7 @@ export async function deleteDocuments(
 ): Promise<string[]> {
   const deleted: string[] = [];
   const deadline = Date.now() + timeoutMs;
+  const pause = backoff();
   for (;;) {
     const response = await api.call(
       'listDocuments',
@@ -173,7 +175,7 @@ export async function deleteDocuments(
     }
     if (Date.now() > deadline) throw new Error(`could not delete ${found.map((d) => d.name).join(', ')} in time`);
     // A server may list a document for a moment after deleting it: list again, not at once.
-    await sleep(POLL_MS);
+    await pause();
   }
 }
 

@@ -2,11 +2,11 @@
 // and indexed as the create and indexing checks claim), and read back through other operations:
 // Get Document, and the signed download of the file behind a document.
 import { createHash } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { expectJson, expectObject, expectSchema, expectStatus } from './assertions';
 import type { CheckArgs } from './checks';
 import { type CreatedDocument, waitIndexed } from './documents';
 import type { HttpResponse } from './http';
+import { backoff } from './polling';
 import { type DocumentRef, servedFileFor, signedUrlFor } from './signed-download';
 import { noteFieldsSeen } from './templates/response';
 import { claim, show } from './violation';
@@ -144,6 +144,7 @@ export type StatusAction = 'enable' | 'disable' | 'archive' | 'un_archive';
  */
 export async function statusAction(args: CheckArgs, doc: DocumentRef, action: StatusAction): Promise<HttpResponse> {
   const deadline = Date.now() + args.settings.indexingTimeoutMs;
+  const pause = backoff();
   for (;;) {
     const response = await args.api.call(
       'batchUpdateDocumentStatus',
@@ -152,7 +153,7 @@ export async function statusAction(args: CheckArgs, doc: DocumentRef, action: St
     );
     const busy = response.status === 400 && response.text().includes('"invalid_action"');
     if (!busy || Date.now() > deadline) return response;
-    await sleep(500);
+    await pause();
   }
 }
 

@@ -22,6 +22,11 @@ test('without DIFY_BASE_URL the target is the embedded mock with its own ids', (
   expect(settings.ids.documentSha256).toMatch(/^[0-9a-f]{64}$/);
 });
 
+test('a base URL may be any http(s) path: gateways mount the API where they like', () => {
+  const settings = loadSettings({ ...LIVE, DIFY_BASE_URL: 'https://gateway.example.com/api/dify/' });
+  expect(settings.target).toEqual({ kind: 'live', baseUrl: 'https://gateway.example.com/api/dify' });
+});
+
 test('a live target keeps its base URL without the trailing slash and reads the ids', () => {
   const settings = loadSettings(LIVE);
   expect(settings.target).toEqual({ kind: 'live', baseUrl: 'https://dify.example.com/v1' });
@@ -32,11 +37,6 @@ test('a live target keeps its base URL without the trailing slash and reads the 
 
 const bad: [string, Record<string, string | undefined>, RegExp][] = [
   ['a base URL that is not a URL', { DIFY_BASE_URL: 'dify.example.com' }, /^DIFY_BASE_URL is not a URL/],
-  [
-    'a base URL without /v1',
-    { DIFY_BASE_URL: 'https://dify.example.com' },
-    /^DIFY_BASE_URL must be the API base including \/v1/,
-  ],
   ['a base URL with credentials', { DIFY_BASE_URL: 'https://u:p@dify.example.com/v1' }, /must not carry credentials/],
   ['a missing API key', { DIFY_API_KEY: undefined }, /^DIFY_API_KEY is not set/],
   ['a missing dataset id', { DIFY_DATASET_ID: undefined }, /^DIFY_DATASET_ID is not set/],

@@ -185,13 +185,8 @@ function baseUrl(raw: string): string {
       'DIFY_BASE_URL must not carry credentials, a query or a fragment: put the key in DIFY_API_KEY.',
     );
   }
-  const trimmed = url.href.replace(/\/+$/, '');
-  if (!trimmed.endsWith('/v1')) {
-    throw new ConfigError(
-      `DIFY_BASE_URL must be the API base including /v1 (got "${trimmed}"): e.g. ${url.origin}/v1.`,
-    );
-  }
-  return trimmed;
+  // Gateways and compatible servers mount the API where they like; the preflight says when it is not there.
+  return url.href.replace(/\/+$/, '');
 }
 
 function deviations(env: Env): string[] {

@@ -12,14 +12,29 @@ import { startMock } from './mock/server';
 import { deleteTags } from './tags';
 import { ContractViolation } from './violation';
 
-/** One key-less GET of the API base: any HTTP answer will do; no answer stops the run in one line. */
+/**
+ * One key-less List Knowledge Bases: the Knowledge API refuses it with a JSON error (401, or 403),
+ * so that is what the base must answer; no answer, or any other, stops the run in one line.
+ */
 async function preflight(settings: Settings, baseUrl: string): Promise<void> {
   const context = await request.newContext({ ignoreHTTPSErrors: settings.insecureTls });
+  const probe = `${baseUrl}/datasets`;
   try {
-    await context.get(baseUrl, { timeout: settings.requestTimeoutMs, maxRedirects: 0, failOnStatusCode: false });
-  } catch (error) {
-    const first = String((error as Error).message).split('\n')[0] ?? '';
-    exitWithProblem(`cannot reach DIFY_BASE_URL ${baseUrl}: ${cause(first, settings.requestTimeoutMs)}.`);
+    const answer = await context
+      .get(probe, { timeout: settings.requestTimeoutMs, maxRedirects: 0, failOnStatusCode: false })
+      .catch((error: Error) => {
+        const first = error.message.split('\n')[0] ?? '';
+        exitWithProblem(`cannot reach DIFY_BASE_URL ${baseUrl}: ${cause(first, settings.requestTimeoutMs)}.`);
+      });
+    const type = answer.headers()['content-type'] ?? 'no Content-Type';
+    const refused = answer.status() === 401 || answer.status() === 403;
+    if (!refused || !/json/i.test(type)) {
+      exitWithProblem(
+        `DIFY_BASE_URL ${baseUrl} does not look like the Knowledge API: GET ${probe} without a key answered ` +
+          `HTTP ${answer.status()} (${type}), where the API refuses it with a JSON error; Dify serves it under /v1, ` +
+          `e.g. ${new URL(baseUrl).origin}/v1.`,
+      );
+    }
   } finally {
     await context.dispose();
   }

@@ -13,8 +13,9 @@ import { deleteTags } from './tags';
 import { ContractViolation } from './violation';
 
 /**
- * One key-less List Knowledge Bases: the Knowledge API refuses it with a JSON error (401, or 403),
- * so that is what the base must answer; no answer, or any other, stops the run in one line.
+ * One key-less List Knowledge Bases: the Knowledge API refuses it with a JSON error (401, or 403).
+ * A JSON list is the API too (that it needs no key is the auth checks' finding); no answer, or any
+ * other, stops the run in one line.
  */
 async function preflight(settings: Settings, baseUrl: string): Promise<void> {
   const context = await request.newContext({ ignoreHTTPSErrors: settings.insecureTls });
@@ -27,8 +28,9 @@ async function preflight(settings: Settings, baseUrl: string): Promise<void> {
         exitWithProblem(`cannot reach DIFY_BASE_URL ${baseUrl}: ${cause(first, settings.requestTimeoutMs)}.`);
       });
     const type = answer.headers()['content-type'] ?? 'no Content-Type';
-    const refused = answer.status() === 401 || answer.status() === 403;
-    if (!refused || !/json/i.test(type)) {
+    const status = answer.status();
+    const api = status === 401 || status === 403 || (status >= 200 && status < 300);
+    if (!api || !/json/i.test(type)) {
       exitWithProblem(
         `DIFY_BASE_URL ${baseUrl} does not look like the Knowledge API: GET ${probe} without a key answered ` +
           `HTTP ${answer.status()} (${type}), where the API refuses it with a JSON error; Dify serves it under /v1, ` +

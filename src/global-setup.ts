@@ -33,7 +33,7 @@ async function preflight(settings: Settings, baseUrl: string): Promise<void> {
     if (!api || !/json/i.test(type)) {
       exitWithProblem(
         `DIFY_BASE_URL ${baseUrl} does not look like the Knowledge API: GET ${probe} without a key answered ` +
-          `HTTP ${answer.status()} (${type}), where the API refuses it with a JSON error; Dify serves it under /v1, ` +
+          `HTTP ${status} (${type}), where the API refuses it with a JSON error; Dify serves it under /v1, ` +
           `e.g. ${new URL(baseUrl).origin}/v1.`,
       );
     }

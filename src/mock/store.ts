@@ -104,8 +104,8 @@ export class Store {
 
   /**
    * What the store holds that a client can create, change or delete, comparable with a later
-   * snapshot. Pipeline files are left out: no operation deletes one (on Dify, they stay in the
-   * workspace's storage), so a run that uploads one cannot leave the store as it found it.
+   * snapshot. Pipeline files are in it although no operation deletes one: a run against a live
+   * target must upload none.
    */
   snapshot(): Record<string, unknown> {
     const records = (map: Map<string, MockRecord>) => Object.fromEntries([...map].map(([id, r]) => [id, r.fields]));
@@ -118,6 +118,7 @@ export class Store {
       tags: records(this.tags),
       tagBindings: [...this.tagBindings].sort(),
       metadataFields: records(this.metadataFields),
+      pipelineFiles: records(this.pipelineFiles),
     });
   }
 

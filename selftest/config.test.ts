@@ -45,6 +45,11 @@ const bad: [string, Record<string, string | undefined>, RegExp][] = [
   ['a malformed TTL', { DIFY_SIGNED_URL_TTL: '5m' }, /^DIFY_SIGNED_URL_TTL must be a whole number/],
   ['a malformed strict flag', { CONFORMANCE_STRICT: 'yes' }, /^CONFORMANCE_STRICT must be 1 or 0/],
   [
+    'an unknown scratch indexing',
+    { CONFORMANCE_SCRATCH_INDEXING: 'fast' },
+    /^CONFORMANCE_SCRATCH_INDEXING is economy or high_quality \(got "fast"\)/,
+  ],
+  [
     'a missing spec file',
     { CONFORMANCE_SPEC: '/nowhere/spec.yaml' },
     /^CONFORMANCE_SPEC names a file that does not exist/,

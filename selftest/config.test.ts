@@ -49,6 +49,9 @@ const bad: [string, Record<string, string | undefined>, RegExp][] = [
     { CONFORMANCE_SCRATCH_INDEXING: 'fast' },
     /^CONFORMANCE_SCRATCH_INDEXING is economy or high_quality \(got "fast"\)/,
   ],
+  ['a sweep that is not a count', { CONFORMANCE_SWEEP: 'some' }, /^CONFORMANCE_SWEEP is all or a number/],
+  ['no requests in flight', { CONFORMANCE_CONCURRENCY: '0' }, /^CONFORMANCE_CONCURRENCY must be a whole number/],
+  ['a budget with a unit', { CONFORMANCE_MAX_DURATION: '15m' }, /^CONFORMANCE_MAX_DURATION must be a whole number/],
   [
     'a missing spec file',
     { CONFORMANCE_SPEC: '/nowhere/spec.yaml' },

@@ -2,14 +2,14 @@
 // and the cleanup deletes only documents named the way the suite names its own.
 import { expect, request, test } from '@playwright/test';
 import { deleteDocuments } from '../src/documents';
-import { ApiClient, type Exchange, HttpClient, RateLimiter, WriteRefused } from '../src/http';
+import { ApiClient, type Exchange, HttpClient, Throttle, WriteRefused } from '../src/http';
 import { MOCK_API_KEY, MOCK_IDS } from '../src/mock/data';
 import { startMock } from '../src/mock/server';
 import { DEFAULT_SPEC } from '../src/paths';
 import { Redactor } from '../src/redact';
 import { loadSpec } from '../src/spec';
 
-const limits = { timeoutMs: 5000, maxBodyBytes: 1024 * 1024, limiter: new RateLimiter(0) };
+const limits = { timeoutMs: 5000, maxBodyBytes: 1024 * 1024, throttle: new Throttle(0) };
 
 test('neither client sends a write without the opt-in, and nothing reaches the server', async () => {
   const mock = await startMock({ apiKey: MOCK_API_KEY, signedUrlTtl: 3 });

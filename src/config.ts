@@ -77,9 +77,16 @@ export interface Settings {
   requestTimeoutMs: number;
   /** How long the suite waits for a document it uploaded to be indexed. */
   indexingTimeoutMs: number;
-  /** Parallel workers, and requests per second each may send (0: no limit). */
+  /** Parallel workers: each runs one check at a time. */
   workers: number;
+  /** Requests per second the whole run may send, over all its workers (0: no limit). */
   rateLimit: number;
+  /** The most requests one worker has in flight at once (CONFORMANCE_CONCURRENCY). */
+  concurrency: number;
+  /** The whole run's time budget, start-up and waits included (CONFORMANCE_MAX_DURATION). */
+  maxDurationMs: number;
+  /** CONFORMANCE_SWEEP: how many documents of DIFY_DATASET_ID the sweep reads (Infinity: all); 0 when off. */
+  sweep: number;
   /** The largest signed-URL download the suite accepts. */
   maxDownloadBytes: number;
   specPath: string;
@@ -161,6 +168,16 @@ function scratchIndexing(env: Env): Settings['scratchIndexing'] {
   return value;
 }
 
+function sweep(env: Env): number {
+  const value = text(env, 'CONFORMANCE_SWEEP')?.toLowerCase();
+  if (value === undefined || value === '0' || value === 'off') return 0;
+  if (value === 'all') return Number.POSITIVE_INFINITY;
+  if (/^\d+$/.test(value)) return Number(value);
+  throw new ConfigError(
+    `CONFORMANCE_SWEEP is all or a number of documents to sample (got "${value}"), e.g. CONFORMANCE_SWEEP=200.`,
+  );
+}
+
 function flag(env: Env, name: string): boolean {
   const value = text(env, name)?.toLowerCase();
   if (value === undefined || value === '0' || value === 'false') return false;
@@ -239,7 +256,9 @@ export function loadSettings(env: Env = process.env): Settings {
     reportDir: path.resolve(text(env, 'CONFORMANCE_REPORT_DIR') ?? path.join(PROJECT_ROOT, 'reports')),
     maxWaitSeconds: seconds(env, 'CONFORMANCE_MAX_WAIT', 360, 0),
     requestTimeoutMs: seconds(env, 'CONFORMANCE_REQUEST_TIMEOUT', 30, 1) * 1000,
-    workers: count(env, 'CONFORMANCE_WORKERS', 2, 1),
+    concurrency: count(env, 'CONFORMANCE_CONCURRENCY', 4, 1),
+    maxDurationMs: seconds(env, 'CONFORMANCE_MAX_DURATION', 900, 10) * 1000,
+    sweep: sweep(env),
     indexingTimeoutMs: seconds(env, 'CONFORMANCE_INDEXING_TIMEOUT', 120, 1) * 1000,
     maxDownloadBytes: count(env, 'CONFORMANCE_MAX_DOWNLOAD_MB', 100, 1) * 1024 * 1024,
     scratchIndexing: scratchIndexing(env),
@@ -249,6 +268,7 @@ export function loadSettings(env: Env = process.env): Settings {
     return {
       ...common,
       target: { kind: 'mock', deviations: deviations(env), latencyMs: count(env, 'CONFORMANCE_MOCK_LATENCY_MS', 0, 0) },
+      workers: count(env, 'CONFORMANCE_WORKERS', 2, 1),
       rateLimit: count(env, 'CONFORMANCE_RATE_LIMIT', 0, 0),
       // The mock is the suite's own: writing to it risks nothing, so every check runs.
       allowWrites: true,
@@ -277,6 +297,8 @@ export function loadSettings(env: Env = process.env): Settings {
   return {
     ...common,
     target,
+    // A live run waits on the network rather than computing: more workers than cores pay off.
+    workers: count(env, 'CONFORMANCE_WORKERS', 4, 1),
     rateLimit: count(env, 'CONFORMANCE_RATE_LIMIT', 10, 0),
     allowWrites,
     apiKey,

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { request } from '@playwright/test';
 import { expectStatus } from './assertions';
 import type { Settings } from './config';
-import { ApiClient, type HttpResponse, RateLimiter } from './http';
+import { ApiClient, type HttpResponse, Throttle } from './http';
 import { backoff } from './polling';
 import { Redactor } from './redact';
 import { loadSpec } from './spec';
@@ -183,7 +183,7 @@ export async function deleteDocuments(
 export async function standaloneClient(settings: Settings, baseUrl: string) {
   const context = await request.newContext({ ignoreHTTPSErrors: settings.insecureTls });
   const spec = await loadSpec(settings.specPath);
-  const limits = { timeoutMs: settings.requestTimeoutMs, maxBodyBytes: 5 * 1024 * 1024, limiter: new RateLimiter(0) };
+  const limits = { timeoutMs: settings.requestTimeoutMs, maxBodyBytes: 5 * 1024 * 1024, throttle: new Throttle(0) };
   const redactor = new Redactor(baseUrl, [settings.apiKey]);
   const api = new ApiClient(context, {
     redactor,

@@ -11,7 +11,7 @@ import {
   RUN_ID_ENV,
   uploadFile,
 } from './documents';
-import { ApiClient, type Exchange, HttpClient, RateLimiter, WRITES_OFF, WriteRefused } from './http';
+import { ApiClient, type Exchange, HttpClient, Throttle, WRITES_OFF, WriteRefused } from './http';
 import { type CreatedDataset, createDataset, deleteDataset, RUN_DATASET_ENV, runDatasetName } from './knowledge-bases';
 import { type CreatedField, createField, deleteField } from './metadata';
 import { type RunningMock, startMock } from './mock/server';
@@ -50,7 +50,8 @@ export interface WorkerFixtures {
   spec: LoadedSpec;
   validators: Validators;
   redactor: Redactor;
-  limiter: RateLimiter;
+  /** This worker's share of the run's rate limit, and its bound on requests in flight. */
+  throttle: Throttle;
   /** Request contexts for the whole worker, against the embedded mock only; see `kit`. */
   mockContexts: Contexts | undefined;
 }
@@ -168,9 +169,10 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     },
     { scope: 'worker' },
   ],
-  limiter: [
-    async ({ settings }, use) => {
-      await use(new RateLimiter(settings.rateLimit));
+  throttle: [
+    // The rate limit is the run's: each of the run's workers takes an equal share of it.
+    async ({ settings }, use, workerInfo) => {
+      await use(new Throttle(settings.rateLimit / workerInfo.config.workers, settings.concurrency));
     },
     { scope: 'worker' },
   ],
@@ -191,7 +193,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
    * to the next; the suite's own mock sets none, so there a worker's contexts serve all its checks.
    */
   kit: async (
-    { selfTest, settings, mock, mockContexts, target, spec, validators, redactor, limiter },
+    { selfTest, settings, mock, mockContexts, target, spec, validators, redactor, throttle },
     use,
     testInfo,
   ) => {
@@ -201,7 +203,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     const { apiKey, allowWrites, requestTimeoutMs: timeoutMs } = settings;
     const apiOptions = {
       redactor,
-      limits: { timeoutMs, maxBodyBytes: MAX_API_BODY_BYTES, limiter },
+      limits: { timeoutMs, maxBodyBytes: MAX_API_BODY_BYTES, throttle },
       baseUrl: target.baseUrl,
       apiKey,
       spec,
@@ -248,7 +250,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
         return field;
       },
     };
-    const limits = { timeoutMs, maxBodyBytes: settings.maxDownloadBytes, limiter };
+    const limits = { timeoutMs, maxBodyBytes: settings.maxDownloadBytes, throttle };
     await use({
       selfTest,
       mock,
@@ -257,7 +259,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
       spec,
       validators,
       redactor,
-      limiter,
+      throttle,
       evidence,
       api: apiClient,
       anonymous: new HttpClient(anonymous, { client: 'anonymous', redactor, evidence, limits, allowWrites: false }),

@@ -54,13 +54,33 @@ function retryAfterSeconds(header: string | undefined): number {
   return Math.min(MAX_RETRY_AFTER_SECONDS, Math.max(0, Number.isFinite(seconds) ? seconds : 1));
 }
 
-/** Spaces requests out to at most `perSecond` from this worker; 0 means no limit. */
-export class RateLimiter {
+/**
+ * Paces one worker's requests: at most `perSecond` start per second (0: no limit) and at most
+ * `inFlight` are waiting for an answer at once.
+ */
+export class Throttle {
   private next = 0;
+  private active = 0;
+  private readonly queue: (() => void)[] = [];
 
-  constructor(private readonly perSecond: number) {}
+  constructor(
+    private readonly perSecond: number,
+    private readonly inFlight = Number.POSITIVE_INFINITY,
+  ) {}
 
-  async wait(): Promise<void> {
+  async run<T>(work: () => Promise<T>): Promise<T> {
+    if (this.active >= this.inFlight) await new Promise<void>((resolve) => this.queue.push(resolve));
+    this.active += 1;
+    try {
+      await this.pace();
+      return await work();
+    } finally {
+      this.active -= 1;
+      this.queue.shift()?.();
+    }
+  }
+
+  private async pace(): Promise<void> {
     if (this.perSecond <= 0) return;
     const now = Date.now();
     const at = Math.max(now, this.next);
@@ -73,7 +93,7 @@ export interface TransportLimits {
   timeoutMs: number;
   /** Bodies beyond this are a failure, not something to buffer without end. */
   maxBodyBytes: number;
-  limiter: RateLimiter;
+  throttle: Throttle;
 }
 
 /** No usable answer came (timeout, reset, refused, oversized): a failed check, never a retry loop. */
@@ -200,9 +220,17 @@ export class HttpClient {
   private async attempt(url: string, options: RequestOptions): Promise<HttpResponse> {
     const data = options.json === undefined ? undefined : JSON.stringify(options.json);
     const headers = { ...options.headers, ...(data === undefined ? {} : { 'Content-Type': 'application/json' }) };
+    return this.options.limits.throttle.run(() => this.send(url, options, data, headers));
+  }
+
+  private async send(
+    url: string,
+    options: RequestOptions,
+    data: string | undefined,
+    headers: Record<string, string>,
+  ): Promise<HttpResponse> {
     const method = options.method ?? 'GET';
     const { limits } = this.options;
-    await limits.limiter.wait();
     const started = performance.now();
     const exchange: Exchange = {
       client: this.options.client,

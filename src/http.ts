@@ -314,9 +314,17 @@ export class ApiClient extends HttpClient {
   private readonly apiKey: string;
   private readonly spec: LoadedSpec;
 
-  constructor(context: APIRequestContext, options: ApiOptions) {
-    super(context, { ...options, client: 'api' });
-    ({ baseUrl: this.baseUrl, apiKey: this.apiKey, spec: this.spec } = options);
+  constructor(
+    private readonly apiContext: APIRequestContext,
+    private readonly apiOptions: ApiOptions,
+  ) {
+    super(apiContext, { ...apiOptions, client: 'api' });
+    ({ baseUrl: this.baseUrl, apiKey: this.apiKey, spec: this.spec } = apiOptions);
+  }
+
+  /** The same client, recording its exchanges into `evidence` instead: for work that keeps only some. */
+  recordingInto(evidence: Exchange[]): ApiClient {
+    return new ApiClient(this.apiContext, { ...this.apiOptions, evidence });
   }
 
   /** The URL of an operation: its path template filled in, under the API base. */

@@ -17,6 +17,8 @@ export default defineConfig({
   retries: 0,
   // Long enough for the signed-URL expiry check, which waits for the URL to lapse.
   timeout: (settings.maxWaitSeconds + 60) * 1000,
+  // The checks keep to CONFORMANCE_MAX_DURATION themselves (src/checks.ts); this only backs them up.
+  globalTimeout: settings.maxDurationMs + 60_000,
   globalSetup: './src/global-setup.ts',
   reporter: [
     // First, because it also redacts the step titles the reporters after it print or store.

@@ -46,7 +46,8 @@ test('a base where the API is not stops the run with one line naming what answer
   const mock = await startMock({ apiKey: KEY, signedUrlTtl: 3 });
   try {
     const run = await runSuite({ ...liveSettingsFor(mock.origin, KEY, 3), DIFY_BASE_URL: mock.origin });
-    expect(run.code).toBe(2);
+    expect(run.code).toBe(1);
+    expect(run.report?.verdict).toBe('not run');
     expect(run.stderr.trim().split('\n')).toEqual([
       `dify-knowledge-conformance: DIFY_BASE_URL ${mock.origin} does not look like the Knowledge API: ` +
         `GET ${mock.origin}/datasets without a key answered HTTP 404 (text/html; charset=UTF-8), where the API ` +

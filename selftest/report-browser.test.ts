@@ -185,6 +185,7 @@ test.describe('hostile strings in a report', () => {
       warning: 0,
       knownDeviation: 0,
       unexpectedlyPassing: 0,
+      notRun: 0,
       total: 1,
     };
     return {
@@ -193,6 +194,8 @@ test.describe('hostile strings in a report', () => {
       expectationsFile: HOSTILE,
       startedAt: HOSTILE,
       durationMs: 1,
+      budgetMs: 900_000,
+      traffic: { requests: 1, distinct: 1, reused: 0 },
       strict: false,
       verdict: 'not conformant',
       results: [

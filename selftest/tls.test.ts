@@ -1,4 +1,4 @@
-// TLS: an untrusted certificate stops a live run with one clear line; CONFORMANCE_INSECURE_TLS=1
+// TLS: an untrusted certificate stops a live run with one clear line (and a "not run" report); CONFORMANCE_INSECURE_TLS=1
 // accepts it, and the report says so.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -51,9 +51,11 @@ const env = () => ({
   DIFY_SIGNED_URL_TTL: '3',
 });
 
-test('a self-signed certificate stops the run with one line that names the fix', async () => {
+test('a self-signed certificate stops the run with one line that names the fix, and a report', async () => {
   const run = await runSuite(env());
-  expect(run.code).toBe(2);
+  expect(run.code).toBe(1);
+  expect(run.report?.verdict).toBe('not run');
+  expect(run.report?.stopped?.cause).toMatch(/the TLS certificate is not trusted/);
   const lines = run.stderr.trim().split('\n');
   expect(lines).toHaveLength(1);
   expect(lines[0]).toMatch(
@@ -68,9 +70,10 @@ test('CONFORMANCE_INSECURE_TLS=1 accepts it, and the report shows it was used', 
   expect(run.code).toBe(0);
 });
 
-test('an address where nothing listens stops the run with one line', async () => {
+test('an address where nothing listens stops the run with one line, and a report', async () => {
   const run = await runSuite({ ...env(), DIFY_BASE_URL: 'http://127.0.0.1:9/v1' });
-  expect(run.code).toBe(2);
+  expect(run.code).toBe(1);
+  expect(run.report?.verdict).toBe('not run');
   expect(run.stderr.trim()).toMatch(
     /^dify-knowledge-conformance: cannot reach DIFY_BASE_URL http:\/\/127\.0\.0\.1:9\/v1: connection refused/,
   );

@@ -3,9 +3,10 @@
 // asserts that outcome against what the project's broken mock should cause.
 import type { TestInfo } from '@playwright/test';
 import { type Catalog, type CheckDef, citationPointer, citationText, loadCatalog } from './catalog';
-import { specPathOf } from './config';
+import { DEADLINE_ENV, specPathOf } from './config';
 import type { Kit, SelfTestExpectation, test } from './fixtures';
 import { TransportError, WriteRefused } from './http';
+import { NOT_RUN } from './report/model';
 import { GENERIC_TEMPLATES } from './templates';
 import { Blocked, CheckSkipped, ContractViolation, restate } from './violation';
 
@@ -152,8 +153,24 @@ function judge(def: CheckDef, outcome: Outcome, expected: SelfTestExpectation): 
   return wrong(expected.fails.length ? 'pass, or be blocked by one of its root failures' : 'pass');
 }
 
+/**
+ * Keeps the check within the run's time budget: it does not start once the budget is spent, and
+ * its timeout is cut to what is left (the reporter then tells a cut check from a slow server).
+ */
+function keepToBudget(kit: Kit, testInfo: TestInfo): void {
+  const deadline = Number(process.env[DEADLINE_ENV] ?? Number.POSITIVE_INFINITY);
+  const why = `time budget spent (CONFORMANCE_MAX_DURATION=${kit.settings.maxDurationMs / 1000} s)`;
+  const left = deadline - Date.now();
+  if (left <= 0) testInfo.skip(true, `${NOT_RUN}: ${why}`);
+  if (testInfo.timeout === 0 || left < testInfo.timeout) {
+    testInfo.setTimeout(left);
+    testInfo.annotations.push({ type: 'budget', description: why });
+  }
+}
+
 async function runCheck(def: CheckDef, template: Template, catalog: Catalog, kit: Kit, testInfo: TestInfo) {
   testInfo.annotations.push({ type: 'cite', description: citationPointer(def, kit.spec) });
+  keepToBudget(kit, testInfo);
   const args: CheckArgs = { ...kit, def, catalog, testInfo, given: givenFor(def, catalog, kit) };
   const outcome = await outcomeOf(args, template);
   if (kit.selfTest) {

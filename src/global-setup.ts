@@ -3,7 +3,15 @@
 // write, it creates its knowledge base, dkc-<run id>; on a live target that and everything else the
 // run created is deleted afterwards, also when it fails or is interrupted.
 import { request } from '@playwright/test';
-import { DISCOVERED_ENV, exitWithProblem, MOCK_ORIGIN_ENV, PINNED_IDS, type Settings, settingsOrExit } from './config';
+import {
+  DEADLINE_ENV,
+  DISCOVERED_ENV,
+  MOCK_ORIGIN_ENV,
+  NOT_RUN_ENV,
+  PINNED_IDS,
+  type Settings,
+  settingsOrExit,
+} from './config';
 import { discover } from './discovery';
 import { newRunId, RUN_ID_ENV, standaloneClient } from './documents';
 import { cause } from './http';
@@ -11,6 +19,21 @@ import { createDataset, deleteDatasets, RUN_DATASET_ENV, runDatasetName } from '
 import { startMock } from './mock/server';
 import { deleteTags } from './tags';
 import { ContractViolation } from './violation';
+
+/** The run cannot start its checks: the cause goes to the report (verdict "not run"), and is the one line printed. */
+function stop(cause: string): never {
+  process.env[NOT_RUN_ENV] = cause;
+  const error = new Error(cause);
+  // Playwright prints a global setup's error with its stack: the cause is all there is to say.
+  error.stack = `dify-knowledge-conformance: ${cause}`;
+  throw error;
+}
+
+/** When the checks must have ended for the run to finish within its budget, clean-up and report included. */
+function deadline(settings: Settings): number {
+  const reserve = Math.min(60_000, settings.maxDurationMs / 10);
+  return Math.round(performance.timeOrigin + settings.maxDurationMs - reserve);
+}
 
 /**
  * One key-less List Knowledge Bases: the Knowledge API refuses it with a JSON error (401, or 403).
@@ -25,13 +48,13 @@ async function preflight(settings: Settings, baseUrl: string): Promise<void> {
       .get(probe, { timeout: settings.requestTimeoutMs, maxRedirects: 0, failOnStatusCode: false })
       .catch((error: Error) => {
         const first = error.message.split('\n')[0] ?? '';
-        exitWithProblem(`cannot reach DIFY_BASE_URL ${baseUrl}: ${cause(first, settings.requestTimeoutMs)}.`);
+        stop(`cannot reach DIFY_BASE_URL ${baseUrl}: ${cause(first, settings.requestTimeoutMs)}.`);
       });
     const type = answer.headers()['content-type'] ?? 'no Content-Type';
     const status = answer.status();
     const api = status === 401 || status === 403 || (status >= 200 && status < 300);
     if (!api || !/json/i.test(type)) {
-      exitWithProblem(
+      stop(
         `DIFY_BASE_URL ${baseUrl} does not look like the Knowledge API: GET ${probe} without a key answered ` +
           `HTTP ${status} (${type}), where the API refuses it with a JSON error; Dify serves it under /v1, ` +
           `e.g. ${new URL(baseUrl).origin}/v1.`,
@@ -86,7 +109,7 @@ async function createRunDataset(
     // A contract violation says what was expected, then what came back: keep both on the one line.
     const [first, second] = (error as Error).message.split('\n');
     const reason = error instanceof ContractViolation ? `${first}; ${second?.trim()}` : first;
-    exitWithProblem(`could not create the run's knowledge base ${runDatasetName(runId)}: ${reason}`);
+    stop(`could not create the run's knowledge base ${runDatasetName(runId)}: ${reason}`);
   } finally {
     await dispose();
   }
@@ -119,6 +142,7 @@ export default async function globalSetup(): Promise<(() => Promise<void>) | und
   const settings = settingsOrExit();
   const runId = newRunId();
   process.env[RUN_ID_ENV] = runId;
+  process.env[DEADLINE_ENV] = String(deadline(settings));
   if (settings.target.kind === 'live') {
     const { baseUrl } = settings.target;
     await preflight(settings, baseUrl);

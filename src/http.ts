@@ -21,6 +21,8 @@ export interface Exchange {
   error?: string;
   /** Why this attempt was retried, e.g. "retried after 503 (Retry-After 1 s)". */
   retried?: string;
+  /** The check that sent this exchange, when this check judged it without sending it again. */
+  reusedFrom?: string;
   ms: number;
 }
 

@@ -2,10 +2,10 @@
 // junit.xml, check by check, with known deviations applied and every secret redacted.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { FullResult, Reporter, TestCase, TestResult, TestStep } from '@playwright/test/reporter';
+import type { FullResult, Reporter, Suite, TestCase, TestResult, TestStep } from '@playwright/test/reporter';
 import { version } from '../../package.json';
 import { type Catalog, citationLabel, loadCatalog } from '../catalog';
-import { discoveredOf, loadSettings, MOCK_ORIGIN_ENV, type Settings } from '../config';
+import { discoveredOf, loadSettings, MOCK_ORIGIN_ENV, NOT_RUN_ENV, type Settings } from '../config';
 import { contractGaps, contractNotes, propertiesOf, successJson } from '../contract';
 import { Redactor } from '../redact';
 import { type LoadedSpec, loadSpecSync } from '../spec';
@@ -17,11 +17,15 @@ import {
   type ConformanceReport,
   fieldsSeen,
   linkBlocked,
+  NOT_RUN,
+  notRunResult,
   parameterCoverage,
+  type RunStop,
   runFails,
   statusCoverage,
   summarize,
   toCheckResult,
+  trafficOf,
   verdictOf,
 } from './model';
 
@@ -52,6 +56,9 @@ export default class ConformanceReporter implements Reporter {
   /** Fields seen in success answers, per operation. */
   private readonly seen = new Map<string, Set<string>>();
   private startedAt = new Date();
+  /** Every test of the run, so that those the budget cut off still have a row. */
+  private tests: TestCase[] = [];
+  private readonly ended = new Set<TestCase>();
 
   // For step titles; the embedded mock's origin is not known yet, so there API queries go too.
   private readonly redactor = new Redactor(
@@ -59,8 +66,9 @@ export default class ConformanceReporter implements Reporter {
     [this.settings.apiKey],
   );
 
-  onBegin(): void {
+  onBegin(_config: unknown, suite: Suite): void {
     this.startedAt = new Date();
+    this.tests = suite.allTests();
   }
 
   /**
@@ -80,6 +88,7 @@ export default class ConformanceReporter implements Reporter {
   }
 
   onTestEnd(test: TestCase, result: TestResult): void {
+    this.ended.add(test);
     const id = test.annotations.find((a) => a.type === 'check')?.description ?? '';
     const def = this.catalog.checks.get(id);
     const label = def && citationLabel(def, this.spec);
@@ -100,9 +109,20 @@ export default class ConformanceReporter implements Reporter {
     const redactor = new Redactor(baseUrl, [this.settings.apiKey]);
     const { spec } = this;
     const discovered = discoveredOf();
+    const budgetS = this.settings.maxDurationMs / 1000;
+    // Playwright's own global timeout (the budget's backstop) ends the run without ending its tests.
+    for (const test of this.tests.filter((t) => !this.ended.has(t))) {
+      const id = test.annotations.find((a) => a.type === 'check')?.description ?? '';
+      const def = this.catalog.checks.get(id);
+      if (def) {
+        const why = result.status === 'interrupted' ? 'the run was interrupted' : 'time budget spent';
+        this.results.push(notRunResult(def, citationLabel(def, this.spec), `${NOT_RUN}: ${why}`));
+      }
+    }
     this.results.sort((a, b) => a.check.localeCompare(b.check));
     linkBlocked(this.results);
     const summary = summarize(this.results);
+    const stopped = this.stopped(summary.notRun, budgetS);
     const operations = [...new Set([...this.catalog.checks.values()].map((def) => def.operation))];
     const fields = Object.fromEntries(
       Object.entries(documentedFields(spec)).map(([operationId, documented]) => [
@@ -132,8 +152,11 @@ export default class ConformanceReporter implements Reporter {
       expectationsFile: this.settings.expectationsFile,
       startedAt: this.startedAt.toISOString(),
       durationMs: Math.round(result.duration),
+      budgetMs: this.settings.maxDurationMs,
       strict,
-      verdict: verdictOf(summary, strict),
+      verdict: verdictOf(summary, strict, stopped),
+      ...(stopped ? { stopped } : {}),
+      traffic: trafficOf(this.results),
       results: this.results,
       coverage: {
         statusCodes: statusCoverage(documentedStatuses(spec, operations), this.results, this.catalog.checks),
@@ -150,15 +173,35 @@ export default class ConformanceReporter implements Reporter {
     write('conformance.json', `${JSON.stringify(report, null, 2)}\n`);
     write('conformance.html', renderHtml(report));
     write('junit.xml', renderJunit(report));
-    const { passed, failed, blocked, skipped, warning, knownDeviation, unexpectedlyPassing } = summary;
-    console.log(
-      `\nConformance: ${report.verdict} — ${passed} passed, ${failed} failed, ${blocked} blocked, ${skipped} skipped, ${warning} warnings, ` +
-        `${knownDeviation} known deviations, ${unexpectedlyPassing} unexpectedly passing.\n` +
-        `Report: ${path.join(reportDir, 'conformance.html')}`,
-    );
+    const { passed, failed, blocked, skipped, warning, knownDeviation, unexpectedlyPassing, notRun } = summary;
+    const { requests, distinct, reused } = report.traffic;
+    const counts =
+      report.verdict === 'not run'
+        ? 'the run stopped before its checks'
+        : `${passed} passed, ${failed} failed, ${blocked} blocked, ${skipped} skipped, ${warning} warnings, ` +
+          `${knownDeviation} known deviations, ${unexpectedlyPassing} unexpectedly passing, ${notRun} not run.\n` +
+          `Requests: ${requests} sent (${distinct} distinct), ${reused} reused by another check.`;
+    console.log(`\nConformance: ${report.verdict} — ${counts}\nReport: ${path.join(reportDir, 'conformance.html')}`);
+    if (stopped) console.error(`dify-knowledge-conformance: ${stopped.cause}`);
     // Known deviations do not fail the run; Playwright counted them as failed tests.
-    if (result.status !== 'passed' && result.status !== 'failed') return { status: result.status };
-    return { status: runFails(summary, strict) ? 'failed' : 'passed' };
+    if (result.status === 'interrupted') return { status: result.status };
+    return { status: runFails(summary, strict, stopped) ? 'failed' : 'passed' };
+  }
+
+  /** The run-level failure, if any: the global setup's (preflight), or the time budget's. */
+  private stopped(notRun: number, budgetS: number): RunStop | undefined {
+    const preflight = process.env[NOT_RUN_ENV];
+    if (preflight) {
+      return { check: 'run/preflight', claim: 'the target answers as the Knowledge API', cause: preflight };
+    }
+    if (notRun === 0) return undefined;
+    return {
+      check: 'run/time-budget',
+      claim: `the run finishes within CONFORMANCE_MAX_DURATION (${budgetS} s)`,
+      cause:
+        `the time budget ran out (CONFORMANCE_MAX_DURATION=${budgetS}): ${notRun} of ${this.results.length} checks ` +
+        'not run; raise it, or shard the run over several machines (README, "Sharding").',
+    };
   }
 
   printsToStdio(): boolean {

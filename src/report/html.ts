@@ -34,6 +34,7 @@ const LABELS: Record<Outcome, string> = {
   warning: 'warning',
   'known-deviation': 'known deviation',
   'unexpectedly-passing': 'unexpectedly passing',
+  'not-run': 'not run',
 };
 
 // The only script: it reads the checkbox, never report data, and the CSP admits it by hash alone.
@@ -59,7 +60,8 @@ a{color:#0969da}.muted{color:var(--muted)}
 align-items:baseline}
 .verdict strong{font-size:2rem;line-height:1.1}
 .v-conformant{background:var(--ok)}.v-not-conformant{background:var(--bad)}
-.v-conformant-with-known-deviations{background:var(--warn)}
+.v-conformant-with-known-deviations{background:var(--warn)}.v-incomplete,.v-not-run{background:var(--muted)}
+.stopped{border:2px solid var(--bad);border-radius:8px;padding:.4rem 1rem}
 .counts{display:flex;flex-wrap:wrap;gap:.4rem}
 .count{background:rgba(255,255,255,.18);border-radius:99px;padding:.1rem .6rem}
 .count b{font-size:1.1rem}
@@ -67,7 +69,7 @@ dl{display:grid;grid-template-columns:max-content minmax(0,1fr);gap:.15rem 1rem;
 dt{color:var(--muted)}dd{margin:0;overflow-wrap:anywhere}
 .badge{display:inline-block;border-radius:99px;padding:0 .55rem;font-size:12px;font-weight:600;white-space:nowrap;
 border:1px solid currentColor}
-.o-passed{color:var(--ok)}.o-failed{color:var(--bad)}.o-skipped,.o-blocked{color:var(--muted)}
+.o-passed{color:var(--ok)}.o-failed{color:var(--bad)}.o-skipped,.o-blocked,.o-not-run{color:var(--muted)}
 .o-warning,.o-known-deviation{color:var(--warn)}
 .o-unexpectedly-passing{color:#8250df}.tls{color:var(--bad)}
 .failures{border:2px solid var(--bad);border-radius:8px;padding:.2rem 1rem .6rem}
@@ -283,6 +285,7 @@ export function renderHtml(report: ConformanceReport): string {
     [s.warning, 'warnings'],
     [s.knownDeviation, 'known deviations'],
     [s.unexpectedlyPassing, 'unexpectedly passing'],
+    [s.notRun, 'not run'],
     [s.total, 'total'],
   ];
   const { target, spec } = report;
@@ -323,7 +326,15 @@ export function renderHtml(report: ConformanceReport): string {
     ...(report.expectationsFile
       ? [['Expectations', `<code>${esc(report.expectationsFile)}</code>`] as [string, string]]
       : []),
-    ['Started', `${esc(report.startedAt)}, took ${esc((report.durationMs / 1000).toFixed(1))} s`],
+    [
+      'Started',
+      `${esc(report.startedAt)}, took ${esc((report.durationMs / 1000).toFixed(1))} s of a ${esc(report.budgetMs / 1000)} s budget`,
+    ],
+    [
+      'Requests',
+      `${esc(report.traffic.requests)} sent (${esc(report.traffic.distinct)} distinct); ` +
+        `${esc(report.traffic.reused)} times a check judged an exchange another check had sent`,
+    ],
     ['Strict mode', report.strict ? 'on: an unexpectedly passing check fails the run' : 'off'],
   ];
 
@@ -339,6 +350,12 @@ export function renderHtml(report: ConformanceReport): string {
 </div>
 <dl>${facts.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join('')}</dl></header>
 <main>
+${
+  report.stopped
+    ? `<section class="stopped" id="stopped"><h2>The run stopped: <code>${esc(report.stopped.check)}</code></h2>` +
+      `<p>${esc(report.stopped.claim)}: no. ${esc(report.stopped.cause)}</p></section>`
+    : ''
+}
 ${failureSection}
 <h2>Checks by operation</h2>
 <p id="filter" hidden><label><input type="checkbox" id="failures-only"> Show failures only</label></p>

@@ -22,6 +22,7 @@ function testCase(result: CheckResult): string {
       break;
     case 'skipped':
     case 'blocked':
+    case 'not-run':
       body.push(`      <skipped message="${xml(result.detail.split('\n')[0] ?? '')}"/>`);
       if (result.outcome === 'blocked') body.push(`      <system-out>${xml(result.detail)}</system-out>`);
       break;
@@ -48,7 +49,9 @@ export function renderJunit(report: ConformanceReport): string {
   const suites = operations.map((operationId) => {
     const results = report.results.filter((r) => r.operationId === operationId);
     const failures = results.filter((r) => r.outcome === 'failed').length;
-    const skipped = results.filter((r) => ['skipped', 'blocked', 'known-deviation'].includes(r.outcome)).length;
+    const skipped = results.filter((r) =>
+      ['skipped', 'blocked', 'known-deviation', 'not-run'].includes(r.outcome),
+    ).length;
     const seconds = results.reduce((sum, r) => sum + r.durationMs, 0) / 1000;
     return [
       `  <testsuite name="${xml(operationId)}" tests="${results.length}" failures="${failures}" errors="0" skipped="${skipped}" time="${seconds.toFixed(3)}">`,
@@ -56,10 +59,25 @@ export function renderJunit(report: ConformanceReport): string {
       '  </testsuite>',
     ].join('\n');
   });
+  // A run that stopped is a failure of its own, so a CI dashboard shows why nothing (or not all) ran.
+  const { stopped } = report;
+  if (stopped) {
+    suites.unshift(
+      [
+        '  <testsuite name="run" tests="1" failures="1" errors="0" skipped="0" time="0.000">',
+        `    <testcase classname="run" name="${xml(`${stopped.check}: ${stopped.claim}`)}" time="0.000">`,
+        `      <failure message="${xml(stopped.cause)}" type="MUST">${xml(stopped.cause)}</failure>`,
+        '    </testcase>',
+        '  </testsuite>',
+      ].join('\n'),
+    );
+  }
   const { summary } = report;
+  const skipped = summary.skipped + summary.blocked + summary.knownDeviation + summary.notRun;
+  const runCase = stopped ? 1 : 0;
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="dify-knowledge-conformance" tests="${summary.total}" failures="${summary.failed}" skipped="${summary.skipped + summary.blocked + summary.knownDeviation}" time="${(report.durationMs / 1000).toFixed(3)}">`,
+    `<testsuites name="dify-knowledge-conformance" tests="${summary.total + runCase}" failures="${summary.failed + runCase}" skipped="${skipped}" time="${(report.durationMs / 1000).toFixed(3)}">`,
     ...suites,
     '</testsuites>',
     '',

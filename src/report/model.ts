@@ -17,7 +17,8 @@ export type Outcome =
   | 'skipped'
   | 'warning'
   | 'known-deviation'
-  | 'unexpectedly-passing';
+  | 'unexpectedly-passing'
+  | 'not-run';
 
 export interface CheckResult {
   operationId: string;
@@ -69,7 +70,25 @@ export interface FieldCoverage {
   seen: boolean;
 }
 
-export type Verdict = 'conformant' | 'not conformant' | 'conformant with known deviations';
+/** `not run`: the run stopped before any check (e.g. the preflight); `incomplete`: the time budget ran out. */
+export type Verdict = 'conformant' | 'not conformant' | 'conformant with known deviations' | 'incomplete' | 'not run';
+
+/** Why the run as a whole did not finish: a failing JUnit case of its own, named by `check`. */
+export interface RunStop {
+  check: 'run/preflight' | 'run/time-budget';
+  claim: string;
+  cause: string;
+}
+
+/** What the run sent: each exchange judged by several checks is sent once. */
+export interface Traffic {
+  /** Requests the checks sent (retries included, discovery and clean-up not). */
+  requests: number;
+  /** Distinct requests among them (method, URL, headers, body). */
+  distinct: number;
+  /** Times a check judged an exchange another check had sent. */
+  reused: number;
+}
 
 export interface Summary {
   passed: number;
@@ -79,6 +98,7 @@ export interface Summary {
   warning: number;
   knownDeviation: number;
   unexpectedlyPassing: number;
+  notRun: number;
   total: number;
 }
 
@@ -102,8 +122,12 @@ export interface ConformanceReport {
   expectationsFile?: string;
   startedAt: string;
   durationMs: number;
+  /** CONFORMANCE_MAX_DURATION in milliseconds. */
+  budgetMs: number;
   strict: boolean;
   verdict: Verdict;
+  stopped?: RunStop;
+  traffic: Traffic;
   results: CheckResult[];
   coverage: {
     statusCodes: Record<string, StatusCoverage[]>;
@@ -128,13 +152,20 @@ function evidenceOf(result: TestResult): Exchange[] {
   return attachment?.body ? (JSON.parse(attachment.body.toString('utf8')) as Exchange[]) : [];
 }
 
+/** How a check that the time budget left no room for is reported. */
+export const NOT_RUN = 'not run';
+
 /** The raw outcome of one finished check, before expectations apply. */
 function rawOutcome(
   result: TestResult,
   warnings: string[],
   skipReason: string | undefined,
   blocked: string | undefined,
+  budgetCut: string | undefined,
 ): [Outcome, string] {
+  if (result.status === 'skipped' && skipReason?.startsWith(NOT_RUN)) return ['not-run', skipReason];
+  // The check's own timeout was cut to what was left of the budget: the budget ended it, not the server.
+  if (result.status === 'timedOut' && budgetCut) return ['not-run', `${NOT_RUN}: ${budgetCut}`];
   if (result.status === 'skipped' && blocked) return ['blocked', blocked];
   if (result.status === 'skipped') return ['skipped', skipReason ?? 'skipped'];
   if (result.status === 'passed') return [warnings.length > 0 ? 'warning' : 'passed', warnings.join('\n\n')];
@@ -169,6 +200,7 @@ export function toCheckResult(
     annotationsOf(test, result, 'warning'),
     annotationsOf(test, result, 'skip')[0],
     blocked && `blocked by ${blockedBy}: ${blocked.split('\n').slice(1).join('\n')}`,
+    annotationsOf(test, result, 'budget')[0],
   );
   return {
     operationId: def.operation,
@@ -186,6 +218,25 @@ export function toCheckResult(
     expectation,
     durationMs: result.duration,
     evidence: evidenceOf(result),
+  };
+}
+
+/** A check that never ended: the run's budget or an interruption stopped it first. */
+export function notRunResult(def: CheckDef, citationLabel: string | undefined, detail: string): CheckResult {
+  return {
+    operationId: def.operation,
+    check: def.id,
+    claim: def.claim,
+    level: def.level,
+    citation: `#${def.cite.at}`,
+    ...(citationLabel ? { citationLabel } : {}),
+    quote: def.cite.quote,
+    tags: def.tags,
+    outcome: 'not-run',
+    detail,
+    notes: [],
+    durationMs: 0,
+    evidence: [],
   };
 }
 
@@ -236,18 +287,37 @@ export function summarize(results: CheckResult[]): Summary {
     warning: count('warning'),
     knownDeviation: count('known-deviation'),
     unexpectedlyPassing: count('unexpectedly-passing'),
+    notRun: count('not-run'),
     total: results.length,
   };
 }
 
-/** A run fails on any failed check, and under strict also on an expectation that no longer holds. */
-export function runFails(summary: Summary, strict: boolean): boolean {
-  return summary.failed > 0 || (strict && summary.unexpectedlyPassing > 0);
+/**
+ * A run fails on any failed check, on checks the time budget left unrun, when it stopped before
+ * the checks, and under strict also on an expectation that no longer holds.
+ */
+export function runFails(summary: Summary, strict: boolean, stopped?: RunStop): boolean {
+  return (
+    stopped !== undefined || summary.failed > 0 || summary.notRun > 0 || (strict && summary.unexpectedlyPassing > 0)
+  );
 }
 
-export function verdictOf(summary: Summary, strict: boolean): Verdict {
-  if (runFails(summary, strict)) return 'not conformant';
+export function verdictOf(summary: Summary, strict: boolean, stopped?: RunStop): Verdict {
+  if (stopped?.check === 'run/preflight') return 'not run';
+  if (summary.failed > 0 || (strict && summary.unexpectedlyPassing > 0)) return 'not conformant';
+  if (stopped || summary.notRun > 0) return 'incomplete';
   return summary.knownDeviation > 0 ? 'conformant with known deviations' : 'conformant';
+}
+
+/** Requests sent, distinct requests among them, and exchanges a check reused from another. */
+export function trafficOf(results: CheckResult[]): Traffic {
+  const sent = results.flatMap((r) => r.evidence).filter((e) => e.reusedFrom === undefined);
+  const key = (e: Exchange) => JSON.stringify([e.method, e.url, e.requestHeaders, e.requestExcerpt ?? '']);
+  return {
+    requests: sent.length,
+    distinct: new Set(sent.map(key)).size,
+    reused: results.reduce((n, r) => n + r.evidence.filter((e) => e.reusedFrom !== undefined).length, 0),
+  };
 }
 
 /** Every documented status of each checked operation: which checks saw it, or why none did. */

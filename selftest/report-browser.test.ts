@@ -196,6 +196,7 @@ test.describe('hostile strings in a report', () => {
       durationMs: 1,
       budgetMs: 900_000,
       traffic: { requests: 1, distinct: 1, reused: 0 },
+      stopped: { check: 'run/time-budget', claim: HOSTILE, cause: HOSTILE },
       strict: false,
       verdict: 'not conformant',
       results: [
@@ -222,6 +223,8 @@ test.describe('hostile strings in a report', () => {
               responseHeaders: { 'content-type': HOSTILE },
               bodyExcerpt: HOSTILE,
               error: HOSTILE,
+              reusedFrom: HOSTILE,
+              fingerprint: '0123456789abcdef',
               ms: 1,
             },
           ],

@@ -11,6 +11,14 @@ export function pathParameters(operation: Operation): Parameter[] {
   return ((operation.definition.parameters ?? []) as Parameter[]).filter((p) => p.in === 'path');
 }
 
+/**
+ * `x-fresh: true`: each answer is minted for its request (a signed URL that starts to expire), so
+ * no check may judge an answer another check got.
+ */
+export function answersFresh(operation: Operation): boolean {
+  return (operation.definition as { 'x-fresh'?: unknown })['x-fresh'] === true;
+}
+
 /** Path parameters that name a resource: not those with documented values (an action, a model type). */
 export function resourceParameters(operation: Operation): Parameter[] {
   return pathParameters(operation).filter((p) => !(p.schema as OpenAPIV3.SchemaObject | undefined)?.enum);

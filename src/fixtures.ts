@@ -16,6 +16,7 @@ import { type CreatedDataset, createDataset, deleteDataset, RUN_DATASET_ENV, run
 import { type CreatedField, createField, deleteField } from './metadata';
 import { type RunningMock, startMock } from './mock/server';
 import { Redactor } from './redact';
+import { SHARED_EXCHANGES_ENV, SharedExchanges } from './shared-exchanges';
 import { type LoadedSpec, loadSpecSync } from './spec';
 import { type CreatedTag, createTag, deleteTag } from './tags';
 import { Validators } from './validation';
@@ -54,6 +55,11 @@ export interface WorkerFixtures {
   throttle: Throttle;
   /** Request contexts for the whole worker, against the embedded mock only; see `kit`. */
   mockContexts: Contexts | undefined;
+  /**
+   * Idempotent GETs shared across the run's checks: on a live target and the run's own mock. A
+   * worker's own mock (a self-test's) starts each check afresh, and judges each check's own requests.
+   */
+  sharedExchanges: SharedExchanges | undefined;
 }
 
 interface Contexts {
@@ -95,7 +101,7 @@ export interface Scratch {
 }
 
 /** Everything a check's template gets. */
-export interface Kit extends Omit<WorkerFixtures, 'settingsEnv' | 'mockContexts'> {
+export interface Kit extends Omit<WorkerFixtures, 'settingsEnv' | 'mockContexts' | 'sharedExchanges'> {
   /** The exchanges of this check, redacted, attached to it as evidence. */
   evidence: Exchange[];
   scratch: Scratch;
@@ -188,12 +194,20 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     },
     { scope: 'worker' },
   ],
+  sharedExchanges: [
+    async ({ settings, mock }, use) => {
+      const dir = process.env[SHARED_EXCHANGES_ENV];
+      // A request waits for another worker's copy at most as long as it could take itself, retries included.
+      await use(mock || !dir ? undefined : new SharedExchanges(dir, settings.requestTimeoutMs * 3 + 15_000));
+    },
+    { scope: 'worker' },
+  ],
   /**
    * A live server gets fresh request contexts for every check, so no cookie it sets carries over
    * to the next; the suite's own mock sets none, so there a worker's contexts serve all its checks.
    */
   kit: async (
-    { selfTest, settings, mock, mockContexts, target, spec, validators, redactor, throttle },
+    { selfTest, settings, mock, mockContexts, target, spec, validators, redactor, throttle, sharedExchanges },
     use,
     testInfo,
   ) => {
@@ -209,7 +223,9 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
       spec,
       allowWrites,
     };
-    const apiClient = new ApiClient(api, { ...apiOptions, evidence });
+    const sentBy = testInfo.annotations.find((a) => a.type === 'check')?.description ?? testInfo.title;
+    const share = sharedExchanges && { exchanges: sharedExchanges, sentBy };
+    const apiClient = new ApiClient(api, { ...apiOptions, evidence, ...(share ? { share } : {}) });
     const created: CreatedDocument[] = [];
     const runId = process.env[RUN_ID_ENV] ?? newRunId();
     const datasets: string[] = [];

@@ -2,6 +2,9 @@
 // the embedded mock starts (the config has already loaded the spec and catalog). Where the run may
 // write, it creates its knowledge base, dkc-<run id>; on a live target that and everything else the
 // run created is deleted afterwards, also when it fails or is interrupted.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { request } from '@playwright/test';
 import {
   DEADLINE_ENV,
@@ -17,6 +20,7 @@ import { newRunId, RUN_ID_ENV, standaloneClient } from './documents';
 import { cause } from './http';
 import { createDataset, deleteDatasets, RUN_DATASET_ENV, runDatasetName } from './knowledge-bases';
 import { startMock } from './mock/server';
+import { SHARED_EXCHANGES_ENV } from './shared-exchanges';
 import { deleteTags } from './tags';
 import { ContractViolation } from './violation';
 
@@ -138,11 +142,25 @@ async function discoverIds(settings: Settings, baseUrl: string): Promise<void> {
   }
 }
 
-export default async function globalSetup(): Promise<(() => Promise<void>) | undefined> {
+export default async function globalSetup(): Promise<() => Promise<void>> {
   const settings = settingsOrExit();
   const runId = newRunId();
   process.env[RUN_ID_ENV] = runId;
   process.env[DEADLINE_ENV] = String(deadline(settings));
+  // Private to this user (mkdtemp makes it 0700): the shared answers are the target's data.
+  const shared = mkdtempSync(path.join(tmpdir(), 'dkc-exchanges-'));
+  process.env[SHARED_EXCHANGES_ENV] = shared;
+  const teardown = await setUp(settings, runId);
+  return async () => {
+    try {
+      await teardown?.();
+    } finally {
+      rmSync(shared, { recursive: true, force: true });
+    }
+  };
+}
+
+async function setUp(settings: Settings, runId: string): Promise<(() => Promise<void>) | undefined> {
   if (settings.target.kind === 'live') {
     const { baseUrl } = settings.target;
     await preflight(settings, baseUrl);

@@ -1,7 +1,9 @@
 // HTTP clients for checks: every exchange is recorded, redacted, as evidence for the report.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { APIRequestContext } from '@playwright/test';
+import { answersFresh } from './contract';
 import type { Redactor } from './redact';
+import { exchangeKey, type Recorded, type SharedExchanges } from './shared-exchanges';
 import type { LoadedSpec } from './spec';
 import { ContractViolation, show } from './violation';
 
@@ -23,6 +25,11 @@ export interface Exchange {
   retried?: string;
   /** The check that sent this exchange, when this check judged it without sending it again. */
   reusedFrom?: string;
+  /**
+   * A digest of the request as sent (method, URL, headers, body) before redaction, so that two
+   * requests that differ only in a secret (the key, a signature) still count as distinct.
+   */
+  fingerprint: string;
   ms: number;
 }
 
@@ -30,6 +37,10 @@ const EXCERPT_BYTES = 2048;
 /** Retries only for a reset connection or a 429/503: never for an answer the contract judges. */
 const MAX_RETRIES = 2;
 const MAX_RETRY_AFTER_SECONDS = 10;
+
+function fingerprintOf(method: string, url: string, headers: Record<string, string>, body: string): string {
+  return exchangeKey(method, url, headers, body).slice(0, 16);
+}
 
 /** Playwright's transport errors in plain words. */
 export function cause(message: string, timeoutMs: number): string {
@@ -174,12 +185,14 @@ export interface ClientOptions {
 
 export class HttpClient {
   protected readonly redactor: Redactor;
+  protected readonly evidence: Exchange[];
 
   constructor(
     private readonly context: APIRequestContext,
     private readonly options: ClientOptions,
   ) {
     this.redactor = options.redactor;
+    this.evidence = options.evidence;
   }
 
   async get(url: string, options: RequestOptions = {}): Promise<HttpResponse> {
@@ -188,6 +201,11 @@ export class HttpClient {
 
   /** Sends a request; only a GET is retried, since repeating a write could repeat its effect. */
   async request(url: string, options: RequestOptions = {}): Promise<HttpResponse> {
+    return this.requestInto(url, options, []);
+  }
+
+  /** As `request`, collecting this request's exchanges (one per attempt) into `attempts` too. */
+  protected async requestInto(url: string, options: RequestOptions, attempts: Exchange[]): Promise<HttpResponse> {
     const method = options.method ?? 'GET';
     if (method !== 'GET' && !this.options.allowWrites) {
       const target = this.redactor.url(url);
@@ -199,30 +217,31 @@ export class HttpClient {
     for (let attempt = 0; ; attempt += 1) {
       const last = attempt === retries;
       try {
-        const response = await this.attempt(url, options);
+        const response = await this.attempt(url, options, attempts);
         if (last || (response.status !== 429 && response.status !== 503)) return response;
         const wait = retryAfterSeconds(response.headers['retry-after']);
         this.note(
+          attempts,
           `retried after ${response.status} (waited ${wait} s, Retry-After ${response.headers['retry-after'] ?? 'absent'})`,
         );
         await sleep(wait * 1000);
       } catch (error) {
         if (last || !(error instanceof TransportError) || !isReset(error.reason)) throw error;
-        this.note('retried after a reset connection');
+        this.note(attempts, 'retried after a reset connection');
         await sleep(250 * (attempt + 1));
       }
     }
   }
 
-  private note(retried: string): void {
-    const latest = this.options.evidence.at(-1);
+  private note(attempts: Exchange[], retried: string): void {
+    const latest = attempts.at(-1);
     if (latest) latest.retried = retried;
   }
 
-  private async attempt(url: string, options: RequestOptions): Promise<HttpResponse> {
+  private async attempt(url: string, options: RequestOptions, attempts: Exchange[]): Promise<HttpResponse> {
     const data = options.json === undefined ? undefined : JSON.stringify(options.json);
     const headers = { ...options.headers, ...(data === undefined ? {} : { 'Content-Type': 'application/json' }) };
-    return this.options.limits.throttle.run(() => this.send(url, options, data, headers));
+    return this.options.limits.throttle.run(() => this.send(url, options, data, headers, attempts));
   }
 
   private async send(
@@ -230,6 +249,7 @@ export class HttpClient {
     options: RequestOptions,
     data: string | undefined,
     headers: Record<string, string>,
+    attempts: Exchange[],
   ): Promise<HttpResponse> {
     const method = options.method ?? 'GET';
     const { limits } = this.options;
@@ -241,9 +261,11 @@ export class HttpClient {
       url: this.redactor.url(url),
       requestHeaders: this.redactor.headers(headers),
       ...(data === undefined ? {} : { requestExcerpt: this.redactor.text(data.slice(0, EXCERPT_BYTES)) }),
+      fingerprint: fingerprintOf(method, url, headers, data ?? JSON.stringify(options.multipart ?? null)),
       ms: 0,
     };
-    this.options.evidence.push(exchange);
+    this.evidence.push(exchange);
+    attempts.push(exchange);
     const fail = (reason: string): TransportError => {
       exchange.ms = Math.round(performance.now() - started);
       exchange.error = reason;
@@ -309,12 +331,16 @@ export interface ApiOptions extends Omit<ClientOptions, 'client'> {
   baseUrl: string;
   apiKey: string;
   spec: LoadedSpec;
+  /** Where this check's GETs are shared with the run's other checks, and the check's id to cite. */
+  share?: { exchanges: SharedExchanges; sentBy: string };
 }
 
 export class ApiClient extends HttpClient {
   readonly baseUrl: string;
   private readonly apiKey: string;
   private readonly spec: LoadedSpec;
+  /** Once a check has written, what it reads may be its own doing: from then on it reads afresh. */
+  private wrote = false;
 
   constructor(
     private readonly apiContext: APIRequestContext,
@@ -326,7 +352,7 @@ export class ApiClient extends HttpClient {
 
   /** The same client, recording its exchanges into `evidence` instead: for work that keeps only some. */
   recordingInto(evidence: Exchange[]): ApiClient {
-    return new ApiClient(this.apiContext, { ...this.apiOptions, evidence });
+    return new ApiClient(this.apiContext, { ...this.apiOptions, evidence, share: undefined });
   }
 
   /** The URL of an operation: its path template filled in, under the API base. */
@@ -353,14 +379,38 @@ export class ApiClient extends HttpClient {
     const headers: Record<string, string> = {};
     const authorization = options.authorization === undefined ? `Bearer ${this.apiKey}` : options.authorization;
     if (authorization !== null) headers.Authorization = authorization;
-    return this.request(url, {
-      method,
-      headers,
-      multipart: options.multipart,
-      json: options.json,
-      maxRedirects: 0,
-      operationId,
-    });
+    const request = { method, headers, multipart: options.multipart, json: options.json, maxRedirects: 0, operationId };
+    if (method !== 'GET') this.wrote = true;
+    const { share } = this.apiOptions;
+    if (!share || method !== 'GET' || this.wrote || answersFresh(this.operation(operationId))) {
+      return this.request(url, request);
+    }
+    const { recorded, sent } = await share.exchanges.share(exchangeKey(method, url, headers, ''), () =>
+      this.record(url, request, share.sentBy),
+    );
+    if (!sent) {
+      for (const exchange of recorded.exchanges) this.evidence.push({ ...exchange, reusedFrom: recorded.sentBy });
+    }
+    if (recorded.failure) {
+      const { request: line, reason, ms } = recorded.failure;
+      throw new TransportError(line, reason, ms);
+    }
+    const answer = recorded.answer;
+    if (!answer) throw new Error(`the shared exchange of ${recorded.sentBy} holds neither an answer nor a failure`);
+    return new HttpResponse(answer.status, answer.headers, Buffer.from(answer.body, 'base64'), answer.summary);
+  }
+
+  /** Sends a request and records what it came to, an answer or a transport failure, for other checks to judge. */
+  private async record(url: string, request: RequestOptions, sentBy: string): Promise<Recorded> {
+    const exchanges: Exchange[] = [];
+    try {
+      const response = await this.requestInto(url, request, exchanges);
+      const { status, headers, body, summary } = response;
+      return { sentBy, exchanges, answer: { status, headers, body: body.toString('base64'), summary } };
+    } catch (error) {
+      if (!(error instanceof TransportError)) throw error;
+      return { sentBy, exchanges, failure: { request: error.request, reason: error.reason, ms: error.ms } };
+    }
   }
 
   private operation(operationId: string) {

@@ -312,10 +312,9 @@ export function verdictOf(summary: Summary, strict: boolean, stopped?: RunStop):
 /** Requests sent, distinct requests among them, and exchanges a check reused from another. */
 export function trafficOf(results: CheckResult[]): Traffic {
   const sent = results.flatMap((r) => r.evidence).filter((e) => e.reusedFrom === undefined);
-  const key = (e: Exchange) => JSON.stringify([e.method, e.url, e.requestHeaders, e.requestExcerpt ?? '']);
   return {
     requests: sent.length,
-    distinct: new Set(sent.map(key)).size,
+    distinct: new Set(sent.map((e) => e.fingerprint)).size,
     reused: results.reduce((n, r) => n + r.evidence.filter((e) => e.reusedFrom !== undefined).length, 0),
   };
 }

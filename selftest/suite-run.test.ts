@@ -61,6 +61,26 @@ test('the conforming mock passes every check, none skipped, and writes the three
       operationId,
     ).toEqual([]);
   }
+  // One exchange, many judges: a reused answer is one its sender holds, a GET sent before any write
+  // of the reusing check, never a freshly minted signed URL; the report's counts add up.
+  const results = run.report?.results ?? [];
+  const sent = new Map(results.map((r) => [r.check, r.evidence.filter((e) => !e.reusedFrom)]));
+  const reused = results.flatMap((r) => r.evidence.filter((e) => e.reusedFrom !== undefined));
+  expect(reused.length).toBeGreaterThan(20);
+  for (const exchange of reused) {
+    expect(sent.get(exchange.reusedFrom ?? '')?.map((e) => e.fingerprint)).toContain(exchange.fingerprint);
+    expect(exchange.method).toBe('GET');
+    expect(exchange.operationId).not.toBe('downloadDocument');
+  }
+  for (const result of results) {
+    const firstWrite = result.evidence.findIndex((e) => e.method !== 'GET');
+    if (firstWrite >= 0) expect(result.evidence.slice(firstWrite).filter((e) => e.reusedFrom)).toEqual([]);
+  }
+  expect(run.report?.traffic).toEqual({
+    requests: [...sent.values()].flat().length,
+    distinct: new Set([...sent.values()].flat().map((e) => e.fingerprint)).size,
+    reused: reused.length,
+  });
 });
 
 test('a relative download URL is one failure; the checks that need the URL are blocked, naming it', async () => {

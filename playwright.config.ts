@@ -6,6 +6,8 @@ import { catalogOrExit, loadDotenv, settingsOrExit } from './src/config';
 loadDotenv();
 const settings = settingsOrExit();
 catalogOrExit(settings.specPath);
+// A shard writes a blob for `playwright merge-reports`, which then writes the one report of the run.
+const sharded = process.argv.some((arg) => arg.startsWith('--shard'));
 
 export default defineConfig({
   testDir: 'tests',
@@ -25,7 +27,9 @@ export default defineConfig({
     // Writes conformance.json, conformance.html and junit.xml (one test case per check).
     ['./src/report/conformance-reporter.ts'],
     ['list'],
-    ['html', { outputFolder: path.join(settings.reportDir, 'html'), open: 'never' }],
+    sharded
+      ? ['blob', { outputDir: path.join(settings.reportDir, 'blob') }]
+      : ['html', { outputFolder: path.join(settings.reportDir, 'html'), open: 'never' }],
   ],
   use: {
     // Traces record request headers, i.e. the API key; the suite keeps its own redacted evidence.

@@ -15,8 +15,37 @@ test('the workflow runs the README commands: npm test on pull requests, the suit
   const runs = (job: string): string[] =>
     workflow.jobs[job].steps.map((step: { run?: string }) => step.run).filter(Boolean);
   expect(runs('test')).toContain('npm test');
-  expect(runs('staging')).toContain('npm ci && npm run conformance');
+  // Staging runs the first command on two machines, and merges their blobs into one report.
+  expect(workflow.jobs.staging.strategy.matrix.shard).toEqual([1, 2]);
+  expect(runs('staging')).toContain('npm ci && npm run conformance -- --shard=${{ matrix.shard }}/2');
+  expect(runs('staging-report')).toContain('npx playwright merge-reports --config playwright.config.ts all-blobs');
+  expect(workflow.jobs['staging-report'].env).toEqual(workflow.jobs.staging.env);
   expect(Object.keys(workflow.on)).toEqual(expect.arrayContaining(['pull_request', 'schedule', 'workflow_dispatch']));
+});
+
+test('the composite action runs the suite from three inputs and uploads the reports', () => {
+  const action = YAML.parse(read('action.yml'));
+  expect(Object.entries(action.inputs).filter(([, input]) => (input as { required?: boolean }).required)).toEqual([
+    ['base-url', expect.anything()],
+    ['api-key', expect.anything()],
+    ['dataset-id', expect.anything()],
+  ]);
+  expect(action.runs.using).toBe('composite');
+  const steps = action.runs.steps as { run?: string; uses?: string; env?: Record<string, string>; if?: string }[];
+  const run = steps.find((step) => step.run?.includes('npx playwright test'));
+  expect(run?.env).toMatchObject({
+    DIFY_BASE_URL: '${{ inputs.base-url }}',
+    DIFY_API_KEY: '${{ inputs.api-key }}',
+    DIFY_DATASET_ID: '${{ inputs.dataset-id }}',
+    CONFORMANCE_ENV_FILE: 'none',
+  });
+  // Inputs reach the script through the environment only, never spliced into its text.
+  for (const step of steps) expect(step.run ?? '').not.toContain('${{');
+  expect(run?.run).toContain('::add-mask::$DIFY_API_KEY');
+  const upload = steps.find((step) => step.uses?.startsWith('actions/upload-artifact'));
+  expect(upload?.if).toBe('always()');
+  // The README shows it in three lines.
+  expect(read('README.md')).toMatch(/uses: [\w-]+\/dify-knowledge-conformance@\w+\n\s+with:\n\s+base-url: .+\n\s+api-key: .+\n\s+dataset-id: .+/);
 });
 
 test('.ci/run ends with the test command and a pass/fail line', () => {

@@ -14,8 +14,8 @@ import { SpecError } from './spec';
 /** Set by the global setup when the suite started the embedded mock; read by workers. */
 export const MOCK_ORIGIN_ENV = 'CONFORMANCE_MOCK_ORIGIN';
 
-/** Set by the global setup when the run stops before its checks (the preflight): the cause, for the report. */
-export const NOT_RUN_ENV = 'CONFORMANCE_NOT_RUN';
+/** Begins the message of the global setup's error when it stops the run before its checks; the cause follows. */
+export const STOPPED_MARK = 'dify-knowledge-conformance: ';
 
 /** Set by the global setup: when the run's time budget ends (ms since the epoch), for the workers. */
 export const DEADLINE_ENV = 'CONFORMANCE_DEADLINE';

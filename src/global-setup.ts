@@ -10,9 +10,9 @@ import {
   DEADLINE_ENV,
   DISCOVERED_ENV,
   MOCK_ORIGIN_ENV,
-  NOT_RUN_ENV,
   PINNED_IDS,
   type Settings,
+  STOPPED_MARK,
   settingsOrExit,
 } from './config';
 import { discover } from './discovery';
@@ -24,12 +24,14 @@ import { SHARED_EXCHANGES_ENV } from './shared-exchanges';
 import { deleteTags } from './tags';
 import { ContractViolation } from './violation';
 
-/** The run cannot start its checks: the cause goes to the report (verdict "not run"), and is the one line printed. */
+/**
+ * The run cannot start its checks: the reporter reads the cause from this error (also when
+ * merge-reports replays a shard's), reports the run "not run", and prints it as the one line.
+ */
 function stop(cause: string): never {
-  process.env[NOT_RUN_ENV] = cause;
-  const error = new Error(cause);
+  const error = new Error(`${STOPPED_MARK}${cause}`);
   // Playwright prints a global setup's error with its stack: the cause is all there is to say.
-  error.stack = `dify-knowledge-conformance: ${cause}`;
+  error.stack = error.message;
   throw error;
 }
 

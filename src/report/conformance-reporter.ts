@@ -2,10 +2,19 @@
 // junit.xml, check by check, with known deviations applied and every secret redacted.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { FullResult, Reporter, Suite, TestCase, TestResult, TestStep } from '@playwright/test/reporter';
+import type {
+  FullConfig,
+  FullResult,
+  Reporter,
+  Suite,
+  TestCase,
+  TestError,
+  TestResult,
+  TestStep,
+} from '@playwright/test/reporter';
 import { version } from '../../package.json';
 import { type Catalog, citationLabel, loadCatalog } from '../catalog';
-import { discoveredOf, loadSettings, MOCK_ORIGIN_ENV, NOT_RUN_ENV, type Settings } from '../config';
+import { type Discovered, discoveredOf, loadSettings, MOCK_ORIGIN_ENV, type Settings, STOPPED_MARK } from '../config';
 import { contractGaps, contractNotes, propertiesOf, successJson } from '../contract';
 import { Redactor } from '../redact';
 import { type LoadedSpec, loadSpecSync } from '../spec';
@@ -48,6 +57,13 @@ function documentedFields(spec: LoadedSpec): Record<string, string[]> {
   return out;
 }
 
+const CONTEXT = 'run-context';
+
+interface RunContext {
+  mockOrigin?: string;
+  discovery?: Discovered;
+}
+
 export default class ConformanceReporter implements Reporter {
   private readonly settings: Settings = loadSettings();
   private readonly spec: LoadedSpec = loadSpecSync(this.settings.specPath);
@@ -55,10 +71,15 @@ export default class ConformanceReporter implements Reporter {
   private readonly results: CheckResult[] = [];
   /** Fields seen in success answers, per operation. */
   private readonly seen = new Map<string, Set<string>>();
-  private startedAt = new Date();
   /** Every test of the run, so that those the budget cut off still have a row. */
   private tests: TestCase[] = [];
   private readonly ended = new Set<TestCase>();
+  /** Set in a shard: its blob, not this reporter, carries the results to merge-reports. */
+  private shard: FullConfig['shard'] = null;
+  /** What the global setup learned (in a shard, or replayed from one by merge-reports). */
+  private context: RunContext | undefined;
+  /** Why the global setup stopped the run, from its error (replayed by merge-reports too). */
+  private preflight: string | undefined;
 
   // For step titles; the embedded mock's origin is not known yet, so there API queries go too.
   private readonly redactor = new Redactor(
@@ -66,9 +87,14 @@ export default class ConformanceReporter implements Reporter {
     [this.settings.apiKey],
   );
 
-  onBegin(_config: unknown, suite: Suite): void {
-    this.startedAt = new Date();
+  onBegin(config: FullConfig, suite: Suite): void {
     this.tests = suite.allTests();
+    this.shard = config.shard;
+  }
+
+  onError(error: TestError): void {
+    const stopped = new RegExp(`${STOPPED_MARK}(.+)`).exec(error.message ?? '')?.[1];
+    if (stopped) this.preflight ??= stopped.trim();
   }
 
   /**
@@ -89,6 +115,7 @@ export default class ConformanceReporter implements Reporter {
 
   onTestEnd(test: TestCase, result: TestResult): void {
     this.ended.add(test);
+    this.carryContext(result);
     const id = test.annotations.find((a) => a.type === 'check')?.description ?? '';
     const def = this.catalog.checks.get(id);
     const label = def && citationLabel(def, this.spec);
@@ -102,13 +129,34 @@ export default class ConformanceReporter implements Reporter {
     }
   }
 
+  /**
+   * The global setup's findings live in this process's environment; a shard's blob carries them
+   * to merge-reports as an annotation of the shard's first result.
+   */
+  private carryContext(result: TestResult): void {
+    const found = result.annotations.find((a) => a.type === CONTEXT)?.description;
+    if (found) this.context ??= JSON.parse(found) as RunContext;
+    if (!this.shard || this.context) return;
+    const discovery = discoveredOf();
+    this.context = { mockOrigin: process.env[MOCK_ORIGIN_ENV], ...(discovery ? { discovery } : {}) };
+    result.annotations.push({ type: CONTEXT, description: JSON.stringify(this.context) });
+  }
+
   async onEnd(result: FullResult): Promise<{ status?: FullResult['status'] }> {
+    if (this.shard) {
+      const { current, total } = this.shard;
+      console.log(
+        `\nShard ${current}/${total} done: its results are in ${path.join(this.settings.reportDir, 'blob')}. ` +
+          "With every shard's blob in one folder: npx playwright merge-reports --config playwright.config.ts <folder>",
+      );
+      return {};
+    }
     const { target, reportDir, strict } = this.settings;
-    const baseUrl =
-      target.kind === 'live' ? target.baseUrl : `${process.env[MOCK_ORIGIN_ENV] ?? 'http://127.0.0.1'}/v1`;
+    const origin = process.env[MOCK_ORIGIN_ENV] ?? this.context?.mockOrigin ?? 'http://127.0.0.1';
+    const baseUrl = target.kind === 'live' ? target.baseUrl : `${origin}/v1`;
     const redactor = new Redactor(baseUrl, [this.settings.apiKey]);
     const { spec } = this;
-    const discovered = discoveredOf();
+    const discovered = discoveredOf() ?? this.context?.discovery;
     const budgetS = this.settings.maxDurationMs / 1000;
     // Playwright's own global timeout (the budget's backstop) ends the run without ending its tests.
     for (const test of this.tests.filter((t) => !this.ended.has(t))) {
@@ -150,7 +198,7 @@ export default class ConformanceReporter implements Reporter {
       // Discovery runs in the global setup, after this reporter read its settings.
       ...(discovered ? { discovery: discovered } : {}),
       expectationsFile: this.settings.expectationsFile,
-      startedAt: this.startedAt.toISOString(),
+      startedAt: result.startTime.toISOString(),
       durationMs: Math.round(result.duration),
       budgetMs: this.settings.maxDurationMs,
       strict,
@@ -190,7 +238,7 @@ export default class ConformanceReporter implements Reporter {
 
   /** The run-level failure, if any: the global setup's (preflight), or the time budget's. */
   private stopped(notRun: number, budgetS: number): RunStop | undefined {
-    const preflight = process.env[NOT_RUN_ENV];
+    const { preflight } = this;
     if (preflight) {
       return { check: 'run/preflight', claim: 'the target answers as the Knowledge API', cause: preflight };
     }

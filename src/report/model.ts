@@ -1,6 +1,7 @@
 // The conformance report's data, built from Playwright's results: one result per check, the
 // verdict, and coverage. schemas/conformance-report.schema.json documents it.
 
+import { readFileSync } from 'node:fs';
 import type { TestCase, TestResult } from '@playwright/test/reporter';
 import type { OpenAPIV3 } from 'openapi-types';
 import type { CheckDef } from '../catalog';
@@ -147,9 +148,11 @@ function annotationsOf(test: TestCase, result: TestResult, type: string): string
   return [...new Set(all.filter((a) => a.type === type).map((a) => a.description ?? ''))];
 }
 
+/** The check's evidence: inline in a run, a file once merge-reports has unpacked a shard's blob. */
 function evidenceOf(result: TestResult): Exchange[] {
-  const attachment = result.attachments.find((a) => a.name === 'evidence' && a.body);
-  return attachment?.body ? (JSON.parse(attachment.body.toString('utf8')) as Exchange[]) : [];
+  const attachment = result.attachments.find((a) => a.name === 'evidence' && (a.body || a.path));
+  const text = attachment?.body?.toString('utf8') ?? (attachment?.path ? readFileSync(attachment.path, 'utf8') : '');
+  return text ? (JSON.parse(text) as Exchange[]) : [];
 }
 
 /** How a check that the time budget left no room for is reported. */

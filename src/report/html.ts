@@ -8,7 +8,7 @@ import type { CheckResult, ConformanceReport, Outcome, StatusCoverage } from './
 const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
 /** Escapes for a quoted attribute value. */
-function attr(value: unknown): string {
+export function attr(value: unknown): string {
   return String(value ?? '').replace(/[&<>"']/g, (c) => ENTITIES[c] ?? c);
 }
 
@@ -16,7 +16,7 @@ function attr(value: unknown): string {
  * Escapes for element text. The reporter redacts the finished page, and its URL pattern would swallow
  * `&amp;` into a query and mangle it; `<wbr>` ends the URL it sees, so the redaction happens here first.
  */
-function textOf(redactor: Redactor): (value: unknown) => string {
+export function textOf(redactor: Redactor): (value: unknown) => string {
   return (value) => attr(redactor.text(String(value ?? ''))).replace(/&amp;/g, '<wbr>&amp;');
 }
 
@@ -26,7 +26,7 @@ const failureAnchor = (check: string) => `failure-${check.replace(/[^A-Za-z0-9-]
 const mark = (ok: boolean, yes: string, no: string) =>
   ok ? `<span class="o-passed">${yes}</span>` : `<b class="o-warning">${no}</b>`;
 
-const LABELS: Record<Outcome, string> = {
+export const LABELS: Record<Outcome, string> = {
   passed: 'passed',
   failed: 'failed',
   blocked: 'blocked',
@@ -46,7 +46,7 @@ const CSP =
   "default-src 'none'; style-src 'unsafe-inline'; " +
   `script-src 'sha256-${createHash('sha256').update(SCRIPT).digest('base64')}'; base-uri 'none'; form-action 'none'`;
 
-const CSS = `
+export const CSS = `
 :root{--ok:#1a7f37;--bad:#cf222e;--warn:#9a6700;--muted:#59636e;--line:#d1d9e0;--bg:#f6f8fa;color-scheme:light}
 *{box-sizing:border-box}
 body{margin:0 auto;max-width:1200px;padding:1rem 1.5rem 3rem;font:14px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,
@@ -89,6 +89,31 @@ details{margin:.3rem 0}td>details{margin:0}.cov td:nth-child(-n+2){width:7rem}su
 body.failures-only section.op:not(:has(tbody.blocking)){display:none}
 `;
 
+const headerLines = (list: Record<string, string> | undefined) =>
+  Object.entries(list ?? {})
+    .map(([name, value]) => `${name}: ${value}`)
+    .join('\n');
+
+/** One redacted request and its answer, as the report shows evidence. */
+export function exchangeHtml(e: Exchange, esc: (value: unknown) => string): string {
+  const status = e.status === undefined ? 'no response' : String(e.status);
+  const body = e.bodyExcerpt
+    ? `<div class="muted">Body excerpt (${esc(e.bodyBytes ?? '?')} bytes)</div><pre>${esc(e.bodyExcerpt)}</pre>`
+    : '';
+  const reused = e.reusedFrom ? ` <span class="muted">(sent by ${esc(e.reusedFrom)}, judged here too)</span>` : '';
+  return (
+    `<div class="exchange"><code><b>${esc(e.method)} ${esc(e.url)} → ${esc(status)}</b></code> ` +
+    `<span class="muted">${esc(e.ms)} ms, ${esc(e.client)} client</span>${reused}` +
+    (e.error ? `<pre class="o-failed">${esc(e.error)}</pre>` : '') +
+    `<div class="muted">Request headers</div><pre>${esc(headerLines(e.requestHeaders)) || '(none)'}</pre>` +
+    (e.requestExcerpt ? `<div class="muted">Request body</div><pre>${esc(e.requestExcerpt)}</pre>` : '') +
+    (e.responseHeaders
+      ? `<div class="muted">Response headers</div><pre>${esc(headerLines(e.responseHeaders))}</pre>`
+      : '') +
+    `${body}</div>`
+  );
+}
+
 /** A citation as the reader knows it: "GET /datasets/… › responses › 200 › description". */
 function readableCitation(result: CheckResult): string {
   if (result.citationLabel) return result.citationLabel;
@@ -128,28 +153,7 @@ export function renderHtml(report: ConformanceReport): string {
   const badge = (outcome: Outcome) =>
     `<span class="badge o-${attr(outcome)}">${esc(LABELS[outcome] ?? outcome)}</span>`;
 
-  const headers = (list: Record<string, string> | undefined) =>
-    Object.entries(list ?? {})
-      .map(([name, value]) => `${name}: ${value}`)
-      .join('\n');
-
-  const exchange = (e: Exchange) => {
-    const status = e.status === undefined ? 'no response' : String(e.status);
-    const body = e.bodyExcerpt
-      ? `<div class="muted">Body excerpt (${esc(e.bodyBytes ?? '?')} bytes)</div><pre>${esc(e.bodyExcerpt)}</pre>`
-      : '';
-    return (
-      `<div class="exchange"><code><b>${esc(e.method)} ${esc(e.url)} → ${esc(status)}</b></code> ` +
-      `<span class="muted">${esc(e.ms)} ms, ${esc(e.client)} client</span>` +
-      (e.error ? `<pre class="o-failed">${esc(e.error)}</pre>` : '') +
-      `<div class="muted">Request headers</div><pre>${esc(headers(e.requestHeaders)) || '(none)'}</pre>` +
-      (e.requestExcerpt ? `<div class="muted">Request body</div><pre>${esc(e.requestExcerpt)}</pre>` : '') +
-      (e.responseHeaders
-        ? `<div class="muted">Response headers</div><pre>${esc(headers(e.responseHeaders))}</pre>`
-        : '') +
-      `${body}</div>`
-    );
-  };
+  const exchange = (e: Exchange) => exchangeHtml(e, esc);
 
   const expectation = (r: CheckResult) => {
     if (!r.expectation) return '';

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { loadCatalog } from '../src/catalog';
 import { loadSettings } from '../src/config';
-import { loadExpectations } from '../src/expectations';
+import { loadExpectations, mismatch } from '../src/expectations';
 import { DEFAULT_SPEC, PROJECT_ROOT } from '../src/paths';
 import { runSuite } from './run-suite';
 
@@ -49,6 +49,44 @@ test('an accepted failure is a known deviation, an accepted check that passes is
   expect(result?.detail).toContain('expected: a 4xx refusal');
   expect(run.report?.results.find((r) => r.check === FILE_NAME)?.outcome).toBe('unexpectedly-passing');
   expect(run.report?.summary).toMatchObject({ knownDeviation: 1, unexpectedlyPassing: 1, failed: 0 });
+  expect(run.report?.expectationsUnmatched).toEqual([
+    { check: FILE_NAME, reason: 'the proxy renamed downloads until last week', why: 'the check passes' },
+  ]);
+});
+
+const pinned = (actual: string) =>
+  expectationsFile(
+    ['expectations:', `  - check: ${EXPIRY}`, '    reason: our CDN caches files', `    actual: "${actual}"`, ''].join(
+      '\n',
+    ),
+  );
+
+test('a known deviation that pins its failure stays known only while the failure keeps that shape', async () => {
+  const [same, changed] = await Promise.all(
+    ['HTTP 200', 'HTTP 500'].map((actual) =>
+      runSuite({ CONFORMANCE_MOCK_DEVIATIONS: 'never-expires', CONFORMANCE_EXPECTATIONS: pinned(actual) }, ONLY_THESE),
+    ),
+  );
+  expect(same?.report?.results.find((r) => r.check === EXPIRY)?.outcome).toBe('known-deviation');
+  expect(same?.code).toBe(0);
+  const result = changed?.report?.results.find((r) => r.check === EXPIRY);
+  expect(result?.outcome).toBe('failed');
+  expect(result?.detail).toMatch(
+    /\nnot the known deviation: the known deviation pins actual "HTTP 500", but this failure's actual is "[^"]*HTTP 200/,
+  );
+  expect(changed?.report?.expectationsUnmatched?.map((u) => u.why)).toEqual([
+    'the check fails otherwise than the expectation pins',
+  ]);
+  expect(changed?.code).toBe(1);
+});
+
+test("a pinned pointer is matched against the failure's at: line", () => {
+  const detail = 'x (MUST)\nexpected: a string\nactual:   null\nat:       /doc_metadata\nrequest:  GET …';
+  const base = { check: 'x', reason: 'known' };
+  expect(mismatch({ ...base, pointer: '/doc_metadata', actual: 'null' }, detail)).toBeUndefined();
+  expect(mismatch({ ...base, pointer: '/name' }, detail)).toBe(
+    'the known deviation pins the pointer /name, but this failure is at /doc_metadata',
+  );
 });
 
 test('under CONFORMANCE_STRICT=1 an unexpectedly passing check fails the run', async () => {

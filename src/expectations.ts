@@ -8,6 +8,23 @@ export interface Expectation {
   check: string;
   reason: string;
   link?: string;
+  /** Text the failure's `actual:` line must contain: a deviation that changes shape is a new failure. */
+  actual?: string;
+  /** The JSON pointer the failure must be `at:`. */
+  pointer?: string;
+}
+
+/** Why a failure is not the one the expectation accepts, or undefined when it is. */
+export function mismatch(expectation: Expectation, detail: string): string | undefined {
+  const actual = detail.match(/^actual: +(.*)$/m)?.[1] ?? '';
+  const at = detail.match(/^at: +(.*)$/m)?.[1];
+  if (expectation.actual !== undefined && !actual.includes(expectation.actual)) {
+    return `the known deviation pins actual "${expectation.actual}", but this failure's actual is "${actual}"`;
+  }
+  if (expectation.pointer !== undefined && at !== expectation.pointer) {
+    return `the known deviation pins the pointer ${expectation.pointer}, but this failure is at ${at ?? 'no pointer'}`;
+  }
+  return undefined;
 }
 
 /**

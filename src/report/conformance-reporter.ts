@@ -35,6 +35,7 @@ import {
   summarize,
   toCheckResult,
   trafficOf,
+  unmatchedExpectations,
   verdictOf,
 } from './model';
 
@@ -198,6 +199,9 @@ export default class ConformanceReporter implements Reporter {
       // Discovery runs in the global setup, after this reporter read its settings.
       ...(discovered ? { discovery: discovered } : {}),
       expectationsFile: this.settings.expectationsFile,
+      ...(this.settings.expectationsFile
+        ? { expectationsUnmatched: unmatchedExpectations(this.settings.expectations, this.results) }
+        : {}),
       startedAt: result.startTime.toISOString(),
       durationMs: Math.round(result.duration),
       budgetMs: this.settings.maxDurationMs,
@@ -230,6 +234,8 @@ export default class ConformanceReporter implements Reporter {
           `${knownDeviation} known deviations, ${unexpectedlyPassing} unexpectedly passing, ${notRun} not run.\n` +
           `Requests: ${requests} sent (${distinct} distinct), ${reused} reused by another check.`;
     console.log(`\nConformance: ${report.verdict} — ${counts}\nReport: ${path.join(reportDir, 'conformance.html')}`);
+    const unmatched = report.expectationsUnmatched?.length ?? 0;
+    if (unmatched > 0) console.log(`Expectations that matched no failure: ${unmatched} (listed in the report).`);
     if (stopped) console.error(`dify-knowledge-conformance: ${stopped.cause}`);
     // Known deviations do not fail the run; Playwright counted them as failed tests.
     if (result.status === 'interrupted') return { status: result.status };

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import type { Exchange } from '../http';
 import { tokensOf } from '../json-pointer';
 import { Redactor } from '../redact';
-import type { CheckResult, ConformanceReport, Outcome, StatusCoverage } from './model';
+import type { CheckResult, ConformanceReport, Outcome, StatusCoverage, UnmatchedExpectation } from './model';
 
 const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
@@ -134,6 +134,16 @@ function detailLines(result: CheckResult): string[] {
 function gapsSection(gaps: string[], esc: (value: unknown) => string): string {
   if (gaps.length === 0) return '';
   return `<h2>Gaps in the contract</h2><ul class="gaps">${gaps.map((gap) => `<li>${esc(gap)}</li>`).join('')}</ul>`;
+}
+
+/** Known deviations that matched nothing: each is stale, or the deviation changed shape, or it was not run. */
+function unmatchedSection(unmatched: UnmatchedExpectation[], esc: (value: unknown) => string): string {
+  if (unmatched.length === 0) return '';
+  const rows = unmatched
+    .map((u) => `<tr><td><code>${esc(u.check)}</code></td><td>${esc(u.reason)}</td><td>${esc(u.why)}</td></tr>`)
+    .join('');
+  return `<h2 id="expectations-unmatched">Expectations that matched no failure (${unmatched.length})</h2>
+<table><thead><tr><th>Check</th><th>Accepted because</th><th>Why it matched nothing</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
 /** The contract's recorded choices, so a reader knows which reading of the docs each check holds a server to. */
@@ -367,6 +377,7 @@ ${matrix}
 <h2>Coverage by operation</h2>${operationCoverage}
 <h2>Status-code coverage</h2>${statusCoverage}
 <h2>Documented fields seen in success answers</h2>${fieldCoverage}
+${unmatchedSection(report.expectationsUnmatched ?? [], esc)}
 ${notesSection(spec.notes ?? [], esc)}
 ${gapsSection(spec.gaps ?? [], esc)}
 </main>

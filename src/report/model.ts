@@ -7,7 +7,7 @@ import type { OpenAPIV3 } from 'openapi-types';
 import type { CheckDef } from '../catalog';
 import type { Discovered } from '../config';
 import type { ContractNote } from '../contract';
-import type { Expectation } from '../expectations';
+import { type Expectation, mismatch } from '../expectations';
 import type { Exchange } from '../http';
 import type { Operation } from '../spec';
 
@@ -129,6 +129,8 @@ export interface ConformanceReport {
   verdict: Verdict;
   stopped?: RunStop;
   traffic: Traffic;
+  /** Known deviations of the expectations file that matched no failure of this run. */
+  expectationsUnmatched?: UnmatchedExpectation[];
   results: CheckResult[];
   coverage: {
     statusCodes: Record<string, StatusCoverage[]>;
@@ -177,12 +179,18 @@ function rawOutcome(
   return ['failed', errors.filter(Boolean).join('\n\n')];
 }
 
-/** Applies an accepted deviation: a failure becomes known, a pass becomes news. */
-function withExpectation(outcome: Outcome, expectation: Expectation | undefined): Outcome {
-  if (!expectation) return outcome;
-  if (outcome === 'failed') return 'known-deviation';
-  if (outcome === 'passed' || outcome === 'warning') return 'unexpectedly-passing';
-  return outcome;
+/**
+ * Applies an accepted deviation: the failure it pins becomes known, any other failure stays one
+ * (saying why it is not the known one), and a pass becomes news.
+ */
+function withExpectation(outcome: Outcome, detail: string, expectation: Expectation | undefined): [Outcome, string] {
+  if (!expectation) return [outcome, detail];
+  if (outcome === 'failed') {
+    const why = mismatch(expectation, detail);
+    return why ? ['failed', `${detail}\nnot the known deviation: ${why}`] : ['known-deviation', detail];
+  }
+  if (outcome === 'passed' || outcome === 'warning') return ['unexpectedly-passing', detail];
+  return [outcome, detail];
 }
 
 /** One finished test as a check result; undefined for tests that are not checks. */
@@ -205,6 +213,7 @@ export function toCheckResult(
     blocked && `blocked by ${blockedBy}: ${blocked.split('\n').slice(1).join('\n')}`,
     annotationsOf(test, result, 'budget')[0],
   );
+  const [judged, told] = withExpectation(outcome, detail, expectation);
   return {
     operationId: def.operation,
     check,
@@ -214,8 +223,8 @@ export function toCheckResult(
     ...(citationLabel ? { citationLabel } : {}),
     quote: def.cite.quote,
     tags: def.tags,
-    outcome: withExpectation(outcome, expectation),
-    detail,
+    outcome: judged,
+    detail: told,
     ...(outcome === 'blocked' ? { blockedBy } : {}),
     notes: annotationsOf(test, result, 'info'),
     expectation,
@@ -275,7 +284,7 @@ export function linkBlocked(results: CheckResult[]): void {
     result.detail =
       `${result.check} (MUST)\nexpected: its precondition, the claim of ${result.blockedBy}, ${why}\n` +
       `actual:   it does not hold here: ${result.detail.replace(/^blocked by [^:]+: /, '')}`;
-    result.outcome = withExpectation('failed', result.expectation);
+    [result.outcome, result.detail] = withExpectation('failed', result.detail, result.expectation);
     delete result.blockedBy;
   }
 }
@@ -311,6 +320,44 @@ export function verdictOf(summary: Summary, strict: boolean, stopped?: RunStop):
   if (stopped || summary.notRun > 0) return 'incomplete';
   return summary.knownDeviation > 0 ? 'conformant with known deviations' : 'conformant';
 }
+
+/** A known deviation in the expectations file that no failure of this run matched, and why. */
+export interface UnmatchedExpectation {
+  check: string;
+  reason: string;
+  why: string;
+}
+
+/** Expectations that matched no failure: stale, or pinned to another shape of the failure, or not run. */
+export function unmatchedExpectations(
+  expectations: Map<string, Expectation>,
+  results: CheckResult[],
+): UnmatchedExpectation[] {
+  const byCheck = new Map(results.map((r) => [r.check, r]));
+  const unmatched: UnmatchedExpectation[] = [];
+  for (const [check, { reason }] of expectations) {
+    const outcome = byCheck.get(check)?.outcome;
+    if (outcome === 'known-deviation') continue;
+    const why =
+      outcome === undefined
+        ? 'the check was not in this run'
+        : outcome === 'unexpectedly-passing'
+          ? 'the check passes'
+          : outcome === 'failed'
+            ? 'the check fails otherwise than the expectation pins'
+            : `the check was ${LABELS_PLAIN[outcome]}`;
+    unmatched.push({ check, reason, why });
+  }
+  return unmatched;
+}
+
+const LABELS_PLAIN: Partial<Record<Outcome, string>> = {
+  blocked: 'blocked',
+  skipped: 'skipped',
+  'not-run': 'not run',
+  warning: 'a warning',
+  passed: 'passed',
+};
 
 /** Requests sent, distinct requests among them, and exchanges a check reused from another. */
 export function trafficOf(results: CheckResult[]): Traffic {

@@ -19,6 +19,7 @@ import { contractGaps, contractNotes, propertiesOf, successJson } from '../contr
 import { Redactor } from '../redact';
 import { type LoadedSpec, loadSpecSync } from '../spec';
 import { Validators } from '../validation';
+import { findingsOf, renderFindings } from './findings';
 import { renderHtml } from './html';
 import { renderJunit } from './junit';
 import {
@@ -225,6 +226,7 @@ export default class ConformanceReporter implements Reporter {
     write('conformance.json', `${JSON.stringify(report, null, 2)}\n`);
     write('conformance.html', renderHtml(report));
     write('junit.xml', renderJunit(report));
+    write('findings.md', renderFindings(report, findingsOf(report.results)));
     const { passed, failed, blocked, skipped, warning, knownDeviation, unexpectedlyPassing, notRun } = summary;
     const { requests, distinct, reused } = report.traffic;
     const counts =

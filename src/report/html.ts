@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import type { Exchange } from '../http';
 import { tokensOf } from '../json-pointer';
 import { Redactor } from '../redact';
+import { type Finding, findingsOf } from './findings';
 import type { CheckResult, ConformanceReport, Outcome, StatusCoverage, UnmatchedExpectation } from './model';
 
 const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
@@ -134,6 +135,27 @@ function detailLines(result: CheckResult): string[] {
 function gapsSection(gaps: string[], esc: (value: unknown) => string): string {
   if (gaps.length === 0) return '';
   return `<h2>Gaps in the contract</h2><ul class="gaps">${gaps.map((gap) => `<li>${esc(gap)}</li>`).join('')}</ul>`;
+}
+
+/** Failures and warnings by root cause, for a docs maintainer: the same as reports/findings.md. */
+function findingsSection(findings: Finding[], esc: (value: unknown) => string): string {
+  if (findings.length === 0) return '';
+  const rows = findings
+    .map(
+      (f) =>
+        `<tr><td><code>${esc(f.operationId)}</code>${f.pointer ? ` <code>${esc(f.pointer)}</code>` : ''}<br>` +
+        `<span class="badge o-${f.status === 'failing' ? 'failed' : f.status === 'known' ? 'known-deviation' : 'warning'}">` +
+        `${esc(f.level)} ${esc(f.status)}</span></td>` +
+        `<td>${esc(f.citation)}${f.quote ? `: “${esc(f.quote)}”` : ''}<br>expected: ${esc(f.expected)}</td>` +
+        `<td>${esc(f.actual)}<br><span class="muted">${f.requests.map((r) => esc(r)).join('<br>')}</span></td>` +
+        `<td>${f.checks.map((c) => `<a href="#${anchor(c)}"><code>${esc(c)}</code></a>`).join('<br>')}` +
+        `${f.blocked.length ? `<br><span class="muted">and ${esc(f.blocked.length)} blocked</span>` : ''}</td></tr>`,
+    )
+    .join('');
+  return `<h2 id="findings">Findings by root cause (${findings.length})</h2>
+<p class="muted">For a docs maintainer: each row is one drift, however many checks it touched (also in findings.md).</p>
+<div class="scroll"><table><thead><tr><th>Where</th><th>The docs say</th><th>The server did</th><th>Checks</th></tr></thead>
+<tbody>${rows}</tbody></table></div>`;
 }
 
 /** Known deviations that matched nothing: each is stale, or the deviation changed shape, or it was not run. */
@@ -371,6 +393,7 @@ ${
     : ''
 }
 ${failureSection}
+${findingsSection(findingsOf(report.results), esc)}
 <h2>Checks by operation</h2>
 <p id="filter" hidden><label><input type="checkbox" id="failures-only"> Show failures only</label></p>
 ${matrix}

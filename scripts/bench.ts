@@ -324,12 +324,35 @@ async function benchLive(): Promise<void> {
   }
 }
 
+/** How close to CONFORMANCE_MAX_DURATION a run that outlasts it ends (the embedded mock, 150 ms per answer). */
+async function benchBudget(): Promise<void> {
+  console.log('\n5. A run that outlasts its time budget (embedded mock, 150 ms per answer, 1 worker)');
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'conformance-bench-budget-'));
+  try {
+    for (const budgetS of [20, 60]) {
+      const env = {
+        CONFORMANCE_MOCK_LATENCY_MS: '150',
+        CONFORMANCE_MAX_DURATION: String(budgetS),
+        CONFORMANCE_WORKERS: '1',
+      };
+      const run = await runSuite(1, tmp, env);
+      const { notRun, total } = run.report.summary;
+      console.log(
+        `   budget ${budgetS} s: wall ${ms(run.wallMs)} (${(run.wallMs / 1000 - budgetS >= 0 ? '+' : '') + (run.wallMs / 1000 - budgetS).toFixed(1)} s), ` +
+          `verdict ${run.report.verdict}, ${notRun} of ${total} checks not run, exit ${run.exitCode}`,
+      );
+    }
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
 /**
  * The project's own tests (`npm test`: the lint, units, child-process runs and the suite against
  * every broken mock), once, beside one suite run: the figure the architecture is held to.
  */
 async function benchSelfTests(suiteWallMs: number): Promise<void> {
-  console.log('\n5. npm test (lint, units, child-process runs, one suite project per mock deviation), once');
+  console.log('\n6. npm test (lint, units, child-process runs, one suite project per mock deviation), once');
   const started = performance.now();
   const code = await new Promise<number | null>((resolve, reject) => {
     const child = spawn('npm', ['test', '--silent'], {
@@ -355,6 +378,7 @@ async function main(): Promise<void> {
   const { report, medianWallMs } = await benchSuite();
   await benchMock(report);
   await benchLive();
+  await benchBudget();
   await benchSelfTests(medianWallMs);
 }
 

@@ -284,6 +284,9 @@ export class HttpClient {
         failOnStatusCode: false,
       });
       body = await response.body();
+      // The context holds every body until it closes, and a worker's serves many checks (the sweep's
+      // thousands of requests among them): this one is read, so it is let go.
+      await response.dispose();
     } catch (error) {
       // Playwright's message carries a call log with the full URL: keep the first line, redacted.
       const first = this.redactor.text(String((error as Error).message ?? error).split('\n')[0] ?? '');

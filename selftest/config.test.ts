@@ -17,7 +17,7 @@ const LIVE = {
 
 test('without DIFY_BASE_URL the target is the embedded mock with its own ids', () => {
   const settings = loadSettings({});
-  expect(settings.target).toEqual({ kind: 'mock', deviations: [], latencyMs: 0 });
+  expect(settings.target).toEqual({ kind: 'mock', deviations: [], latencyMs: 0, documents: 0 });
   expect(settings.ids).toMatchObject(MOCK_IDS);
   expect(settings.ids.documentSha256).toMatch(/^[0-9a-f]{64}$/);
 });
@@ -62,6 +62,11 @@ const bad: [string, Record<string, string | undefined>, RegExp][] = [
     { CONFORMANCE_MOCK_DEVIATIONS: 'text-content-type' },
     /only applies to the embedded mock/,
   ],
+  [
+    'generated documents against a live server',
+    { CONFORMANCE_MOCK_DOCUMENTS: '100' },
+    /^CONFORMANCE_MOCK_DOCUMENTS only applies to the embedded mock/,
+  ],
 ];
 
 for (const [what, change, message] of bad) {
@@ -83,6 +88,13 @@ for (const [what, change, message] of bad) {
 test('an unknown mock deviation lists the known ones', () => {
   expect(() => loadSettings({ CONFORMANCE_MOCK_DEVIATIONS: 'nope' })).toThrow(
     /unknown deviation "nope": known ones are /,
+  );
+});
+
+test("the mock's generated documents are a count, in one line", () => {
+  expect(loadSettings({ CONFORMANCE_MOCK_DOCUMENTS: '10000' }).target).toMatchObject({ documents: 10_000 });
+  expect(() => loadSettings({ CONFORMANCE_MOCK_DOCUMENTS: 'many' })).toThrow(
+    /^CONFORMANCE_MOCK_DOCUMENTS must be a whole number from 0 to 86400 \(got "many"\)\.$/,
   );
 });
 

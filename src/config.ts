@@ -63,7 +63,15 @@ export interface Discovered {
   requests: number;
 }
 
-export type Target = { kind: 'live'; baseUrl: string } | { kind: 'mock'; deviations: string[]; latencyMs: number };
+export type Target =
+  | { kind: 'live'; baseUrl: string }
+  | {
+      kind: 'mock';
+      deviations: string[];
+      latencyMs: number;
+      /** Generated documents the mock adds to DIFY_DATASET_ID (CONFORMANCE_MOCK_DOCUMENTS), for the sweep. */
+      documents: number;
+    };
 
 export interface Settings {
   target: Target;
@@ -273,7 +281,12 @@ export function loadSettings(env: Env = process.env): Settings {
   if (rawBase === undefined) {
     return {
       ...common,
-      target: { kind: 'mock', deviations: deviations(env), latencyMs: count(env, 'CONFORMANCE_MOCK_LATENCY_MS', 0, 0) },
+      target: {
+        kind: 'mock',
+        deviations: deviations(env),
+        latencyMs: count(env, 'CONFORMANCE_MOCK_LATENCY_MS', 0, 0),
+        documents: count(env, 'CONFORMANCE_MOCK_DOCUMENTS', 0, 0),
+      },
       workers: count(env, 'CONFORMANCE_WORKERS', 2, 1),
       rateLimit: count(env, 'CONFORMANCE_RATE_LIMIT', 0, 0),
       // The mock is the suite's own: writing to it risks nothing, so every check runs.
@@ -283,8 +296,10 @@ export function loadSettings(env: Env = process.env): Settings {
       signedUrlTtlSeconds: seconds(env, 'DIFY_SIGNED_URL_TTL', MOCK_SIGNED_URL_TTL, 1),
     };
   }
-  if (text(env, 'CONFORMANCE_MOCK_DEVIATIONS') !== undefined) {
-    throw new ConfigError('CONFORMANCE_MOCK_DEVIATIONS only applies to the embedded mock: unset DIFY_BASE_URL.');
+  for (const name of ['CONFORMANCE_MOCK_DEVIATIONS', 'CONFORMANCE_MOCK_DOCUMENTS']) {
+    if (text(env, name) !== undefined) {
+      throw new ConfigError(`${name} only applies to the embedded mock: unset DIFY_BASE_URL.`);
+    }
   }
   const target: Target = { kind: 'live', baseUrl: baseUrl(rawBase) };
   const apiKey = text(env, 'DIFY_API_KEY');

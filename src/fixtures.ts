@@ -134,12 +134,13 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
         await use(undefined);
         return;
       }
-      const { deviations, latencyMs } = settings.target;
+      const { deviations, latencyMs, documents } = settings.target;
       const mock = await startMock({
         apiKey: settings.apiKey,
         signedUrlTtl: settings.signedUrlTtlSeconds,
         deviations,
         latencyMs,
+        documents,
       });
       await use(mock);
       await mock.close();

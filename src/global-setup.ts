@@ -180,6 +180,7 @@ async function setUp(settings: Settings, runId: string): Promise<(() => Promise<
     signedUrlTtl: settings.signedUrlTtlSeconds,
     deviations: settings.target.deviations,
     latencyMs: settings.target.latencyMs,
+    documents: settings.target.documents,
   });
   process.env[MOCK_ORIGIN_ENV] = mock.origin;
   // The mock closes with the run: what the checks wrote goes with it.

@@ -16,6 +16,8 @@ export interface MockOptions {
   now?: () => number;
   /** Added to every answer: a slower network, for measuring the suite. */
   latencyMs?: number;
+  /** Generated documents added to the main knowledge base, for the sweep (fixtures/generated-documents.ts). */
+  documents?: number;
 }
 
 /** Hono's environment for the mock: the tenant auth found, and Node's request (for its socket). */
@@ -36,7 +38,7 @@ export interface MockContext {
 export function createContext(options: MockOptions): MockContext {
   const deviations = new Set(options.deviations ?? []);
   const now = options.now ?? Date.now;
-  const store = new Store(now);
+  const store = new Store(now, options.documents);
   const current = new AsyncLocalStorage<LoggedRequest>();
   return {
     options,

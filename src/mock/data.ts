@@ -56,6 +56,8 @@ export interface MockDocument {
   indexedAt?: number;
   /** Until when (ms) the index task of its last status action runs: Dify refuses another action meanwhile. */
   statusTaskUntil?: number;
+  /** Its place among the generated documents (CONFORMANCE_MOCK_DOCUMENTS), for deviations that break some of them. */
+  generated?: number;
 }
 
 const TENANT_A = 'c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f';

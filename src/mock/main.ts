@@ -8,12 +8,10 @@ async function main(): Promise<void> {
   // Signed URLs live 5 minutes by default here (Dify's default), not the suite's few seconds.
   const settings = loadSettings({ DIFY_SIGNED_URL_TTL: '300', ...process.env, DIFY_BASE_URL: undefined });
   const port = Number(process.env.MOCK_PORT ?? 0);
+  const { deviations, documents } =
+    settings.target.kind === 'mock' ? settings.target : { deviations: [], documents: 0 };
   const mock = await startMock(
-    {
-      apiKey: settings.apiKey,
-      signedUrlTtl: settings.signedUrlTtlSeconds,
-      deviations: settings.target.kind === 'mock' ? settings.target.deviations : [],
-    },
+    { apiKey: settings.apiKey, signedUrlTtl: settings.signedUrlTtlSeconds, deviations, documents },
     port,
   );
   const dataset = `${mock.origin}/v1/datasets/${MOCK_IDS.datasetId}`;

@@ -8,6 +8,7 @@ import {
   type MockFile,
 } from './data';
 import { seedChunks } from './fixtures/chunks';
+import { generatedDocuments } from './fixtures/generated-documents';
 import { seedKnowledgeBases } from './fixtures/knowledge-bases';
 import { seedMetadata } from './fixtures/metadata';
 
@@ -56,7 +57,11 @@ export class Store {
   /** Every signed URL handed out, so tests can look for its signature where it must not be. */
   readonly issuedUrls: string[] = [];
 
-  constructor(private readonly now: () => number) {
+  constructor(
+    private readonly now: () => number,
+    /** How many generated documents the main knowledge base holds besides its fixtures. */
+    private readonly generated = 0,
+  ) {
     this.reset();
   }
 
@@ -78,6 +83,7 @@ export class Store {
       this.datasets.set(dataset.id, { ...dataset, fields: structuredClone(dataset.fields) });
     }
     for (const doc of MOCK_DOCUMENTS) this.add({ ...doc, fields: structuredClone(doc.fields) });
+    for (const doc of generatedDocuments(this.generated)) this.add(doc);
     seedKnowledgeBases(this);
     seedMetadata(this);
     seedChunks(this);

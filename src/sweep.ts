@@ -4,6 +4,7 @@
 import type { OpenAPIV3 } from 'openapi-types';
 import { expectJson, expectObject, expectSchema, expectStatus, isObject } from './assertions';
 import type { CheckArgs } from './checks';
+import { DEADLINE_ENV } from './config';
 import { queryParameter } from './contract';
 import { type ApiClient, type Exchange, TransportError } from './http';
 import { ContractViolation, claim, show, skipCheck } from './violation';
@@ -190,8 +191,7 @@ export async function sweepDocuments(args: CheckArgs, { expected, precondition, 
       'the sweep is off: CONFORMANCE_SWEEP=all reads every document of DIFY_DATASET_ID, a number samples that many',
     );
   }
-  // A sweep lasts as long as the knowledge base is large: it may take the run's budget, not one check's.
-  args.testInfo.setTimeout(Math.max(args.testInfo.timeout, args.settings.maxDurationMs));
+  takeTheBudget(args);
   await precondition();
   const started = performance.now();
   const limit = pageLimit(args);
@@ -224,6 +224,22 @@ export async function sweepDocuments(args: CheckArgs, { expected, precondition, 
     ];
     return { expected, actual: lines.join('\n          '), request: failures.named[0]?.request };
   });
+}
+
+/**
+ * A sweep lasts as long as the knowledge base is large: its timeout is what is left of the run's
+ * budget (CONFORMANCE_MAX_DURATION), not one check's, and a sweep the budget ends is reported as such.
+ */
+function takeTheBudget(args: CheckArgs): void {
+  const { testInfo, settings } = args;
+  const deadline = Number(process.env[DEADLINE_ENV] ?? Date.now() + settings.maxDurationMs);
+  const left = deadline - Date.now();
+  if (testInfo.timeout === 0 || left <= testInfo.timeout) return;
+  testInfo.setTimeout(left);
+  if (!testInfo.annotations.some((annotation) => annotation.type === 'budget')) {
+    const why = `time budget spent (CONFORMANCE_MAX_DURATION=${settings.maxDurationMs / 1000} s)`;
+    testInfo.annotations.push({ type: 'budget', description: why });
+  }
 }
 
 /** How fast the sweep read, and how much memory the worker took at most: the figures a user and the bench watch. */

@@ -128,7 +128,7 @@ async function rawRun(documents: number, concurrency: number): Promise<number> {
 export async function benchSweep(): Promise<void> {
   const { concurrency } = loadSettings({ CONFORMANCE_ENV_FILE: 'none' });
   console.log(
-    `\nSweep (CONFORMANCE_SWEEP=all, 1 worker, ${concurrency} requests in flight) over generated documents` +
+    `\n6. Sweep (CONFORMANCE_SWEEP=all, 1 worker, ${concurrency} requests in flight) over generated documents` +
       ` (+${FIXTURES} fixtures), beside the mock's raw rate (Playwright APIRequestContext, Get Document, ${concurrency} in flight)`,
   );
   const figures = new Map<number, Figures>();

@@ -10,6 +10,7 @@ import { GUIDE_FILE, liveSettingsFor, MOCK_API_KEY, MOCK_IDS, MOCK_SIGNED_URL_TT
 import { type RunningMock, startMock } from '../src/mock/server';
 import { DEFAULT_SPEC, PROJECT_ROOT } from '../src/paths';
 import type { ConformanceReport } from '../src/report/model';
+import { benchSweep } from './bench-sweep';
 
 const REPEATS = 5;
 const SUITE_RUNS = 5;
@@ -352,7 +353,7 @@ async function benchBudget(): Promise<void> {
  * every broken mock), once, beside one suite run: the figure the architecture is held to.
  */
 async function benchSelfTests(suiteWallMs: number): Promise<void> {
-  console.log('\n6. npm test (lint, units, child-process runs, one suite project per mock deviation), once');
+  console.log('\n7. npm test (lint, units, child-process runs, one suite project per mock deviation), once');
   const started = performance.now();
   const code = await new Promise<number | null>((resolve, reject) => {
     const child = spawn('npm', ['test', '--silent'], {
@@ -379,6 +380,7 @@ async function main(): Promise<void> {
   await benchMock(report);
   await benchLive();
   await benchBudget();
+  await benchSweep();
   await benchSelfTests(medianWallMs);
 }
 

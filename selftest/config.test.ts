@@ -5,6 +5,7 @@ import { expect, test } from '@playwright/test';
 import dotenv from 'dotenv';
 import { ConfigError, loadSettings } from '../src/config';
 import { MOCK_IDS } from '../src/mock/data';
+import { PROFILES } from '../src/mock/profiles';
 import { PROJECT_ROOT } from '../src/paths';
 
 const KEY = 'dataset-SECRETKEYCANARY123';
@@ -17,7 +18,7 @@ const LIVE = {
 
 test('without DIFY_BASE_URL the target is the embedded mock with its own ids', () => {
   const settings = loadSettings({});
-  expect(settings.target).toEqual({ kind: 'mock', deviations: [], latencyMs: 0, documents: 0 });
+  expect(settings.target).toEqual({ kind: 'mock', profile: 'docs', deviations: [], latencyMs: 0, documents: 0 });
   expect(settings.ids).toMatchObject(MOCK_IDS);
   expect(settings.ids.documentSha256).toMatch(/^[0-9a-f]{64}$/);
 });
@@ -67,6 +68,11 @@ const bad: [string, Record<string, string | undefined>, RegExp][] = [
     { CONFORMANCE_MOCK_DOCUMENTS: '100' },
     /^CONFORMANCE_MOCK_DOCUMENTS only applies to the embedded mock/,
   ],
+  [
+    'a mock profile against a live server',
+    { CONFORMANCE_MOCK_PROFILE: 'dify-1.14.2' },
+    /^CONFORMANCE_MOCK_PROFILE only applies to the embedded mock/,
+  ],
 ];
 
 for (const [what, change, message] of bad) {
@@ -96,6 +102,22 @@ test("the mock's generated documents are a count, in one line", () => {
   expect(() => loadSettings({ CONFORMANCE_MOCK_DOCUMENTS: 'many' })).toThrow(
     /^CONFORMANCE_MOCK_DOCUMENTS must be a whole number from 0 to 86400 \(got "many"\)\.$/,
   );
+});
+
+test('an unknown mock profile is one line naming the known ones', () => {
+  expect(() => loadSettings({ CONFORMANCE_MOCK_PROFILE: 'dify-9' })).toThrow(
+    /^CONFORMANCE_MOCK_PROFILE names an unknown profile "dify-9": known ones are docs, dify-1\.13\.3, dify-1\.14\.2\.$/,
+  );
+});
+
+test("a mock profile switches on its drifts' deviations, and CONFORMANCE_MOCK_DEVIATIONS adds to them", () => {
+  const { target } = loadSettings({
+    CONFORMANCE_MOCK_PROFILE: 'dify-1.14.2',
+    CONFORMANCE_MOCK_DEVIATIONS: 'text-content-type,relative-url',
+  });
+  expect(target).toMatchObject({ kind: 'mock', profile: 'dify-1.14.2' });
+  const deviations = target.kind === 'mock' ? target.deviations : [];
+  expect(deviations).toEqual([...PROFILES['dify-1.14.2'].drifts.map((d) => d.deviation), 'text-content-type']);
 });
 
 test('an unedited copy of .env.example runs against the embedded mock with the defaults', () => {

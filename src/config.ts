@@ -8,6 +8,7 @@ import { CatalogError, loadCatalog } from './catalog';
 import { type Expectation, loadExpectations } from './expectations';
 import { GUIDE_FILE, MOCK_API_KEY, MOCK_IDS, MOCK_SIGNED_URL_TTL } from './mock/data';
 import { DEVIATION_NAMES } from './mock/deviations';
+import { DEFAULT_PROFILE, PROFILE_NAMES, PROFILES, type ProfileName } from './mock/profiles';
 import { DEFAULT_SPEC, PROJECT_ROOT } from './paths';
 import { SpecError } from './spec';
 
@@ -67,6 +68,9 @@ export type Target =
   | { kind: 'live'; baseUrl: string }
   | {
       kind: 'mock';
+      /** CONFORMANCE_MOCK_PROFILE: the release the mock answers as (src/mock/profiles.ts). */
+      profile: ProfileName;
+      /** The profile's drifts, then CONFORMANCE_MOCK_DEVIATIONS. */
       deviations: string[];
       latencyMs: number;
       /** Generated documents the mock adds to DIFY_DATASET_ID (CONFORMANCE_MOCK_DOCUMENTS), for the sweep. */
@@ -235,6 +239,29 @@ function deviations(env: Env): string[] {
   return names;
 }
 
+function profile(env: Env): ProfileName {
+  const value = text(env, 'CONFORMANCE_MOCK_PROFILE') ?? DEFAULT_PROFILE;
+  if (!(PROFILE_NAMES as string[]).includes(value)) {
+    throw new ConfigError(
+      `CONFORMANCE_MOCK_PROFILE names an unknown profile "${value}": known ones are ${PROFILE_NAMES.join(', ')}.`,
+    );
+  }
+  return value as ProfileName;
+}
+
+/** The mock's deviations: its profile's drifts, then those named on their own (each once). */
+function mockTarget(env: Env): Target {
+  const name = profile(env);
+  const drifts = PROFILES[name].drifts.map((drift) => drift.deviation);
+  return {
+    kind: 'mock',
+    profile: name,
+    deviations: [...new Set([...drifts, ...deviations(env)])],
+    latencyMs: count(env, 'CONFORMANCE_MOCK_LATENCY_MS', 0, 0),
+    documents: count(env, 'CONFORMANCE_MOCK_DOCUMENTS', 0, 0),
+  };
+}
+
 /** The contract file (CONFORMANCE_SPEC, else the project's own). */
 export function specPathOf(env: Env): string {
   const value = text(env, 'CONFORMANCE_SPEC');
@@ -281,12 +308,7 @@ export function loadSettings(env: Env = process.env): Settings {
   if (rawBase === undefined) {
     return {
       ...common,
-      target: {
-        kind: 'mock',
-        deviations: deviations(env),
-        latencyMs: count(env, 'CONFORMANCE_MOCK_LATENCY_MS', 0, 0),
-        documents: count(env, 'CONFORMANCE_MOCK_DOCUMENTS', 0, 0),
-      },
+      target: mockTarget(env),
       workers: count(env, 'CONFORMANCE_WORKERS', 2, 1),
       rateLimit: count(env, 'CONFORMANCE_RATE_LIMIT', 0, 0),
       // The mock is the suite's own: writing to it risks nothing, so every check runs.
@@ -296,7 +318,7 @@ export function loadSettings(env: Env = process.env): Settings {
       signedUrlTtlSeconds: seconds(env, 'DIFY_SIGNED_URL_TTL', MOCK_SIGNED_URL_TTL, 1),
     };
   }
-  for (const name of ['CONFORMANCE_MOCK_DEVIATIONS', 'CONFORMANCE_MOCK_DOCUMENTS']) {
+  for (const name of ['CONFORMANCE_MOCK_DEVIATIONS', 'CONFORMANCE_MOCK_DOCUMENTS', 'CONFORMANCE_MOCK_PROFILE']) {
     if (text(env, name) !== undefined) {
       throw new ConfigError(`${name} only applies to the embedded mock: unset DIFY_BASE_URL.`);
     }

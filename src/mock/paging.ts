@@ -18,7 +18,7 @@ export const pagingDeviations = {
     fails: ['*/pagination/walk'],
   },
   'last-page-has-more': {
-    description: 'has_more stays true on the last page',
+    description: 'has_more is true on a last page that holds exactly limit items',
     // The lists that answer with has_more (List Child Chunks gives total_pages instead).
     fails: ['listDatasets/pagination/walk', 'listDocuments/pagination/walk', 'listSegments/pagination/walk'],
     // List Child Chunks' lifecycle walks its pages too, by total_pages, which this leaves alone.

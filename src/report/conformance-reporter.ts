@@ -185,6 +185,7 @@ export default class ConformanceReporter implements Reporter {
       target: {
         kind: target.kind,
         baseUrl,
+        ...(target.kind === 'mock' ? { profile: target.profile } : {}),
         deviations: target.kind === 'mock' ? target.deviations : [],
         insecureTls: this.settings.insecureTls,
       },

@@ -331,6 +331,7 @@ export function renderHtml(report: ConformanceReport): string {
       `<code>${esc(target.baseUrl)}</code> (${esc(target.kind)})` +
         (target.insecureTls ? ' <span class="badge tls">insecure TLS accepted</span>' : ''),
     ],
+    ...(target.profile ? [['Mock profile', `<code>${esc(target.profile)}</code>`] as [string, string]] : []),
     ...(target.deviations.length
       ? [['Mock deviations', target.deviations.map((d) => `<code>${esc(d)}</code>`).join(', ')] as [string, string]]
       : []),

@@ -106,7 +106,14 @@ export interface Summary {
 export interface ConformanceReport {
   tool: { name: string; version: string };
   /** Host and path of the API base only: never credentials or a query. */
-  target: { kind: 'live' | 'mock'; baseUrl: string; deviations: string[]; insecureTls: boolean };
+  target: {
+    kind: 'live' | 'mock';
+    baseUrl: string;
+    /** On the mock: the release it answered as (CONFORMANCE_MOCK_PROFILE). */
+    profile?: string;
+    deviations: string[];
+    insecureTls: boolean;
+  };
   spec: {
     file: string;
     title: string;

@@ -288,6 +288,25 @@ export const documentDeviations = {
     cause: `${MISTYPED_IN_1500} of 1507 documents fail`,
     settings: { CONFORMANCE_MOCK_DOCUMENTS: '1500' },
   },
+  // Stock Dify releases (src/mock/profiles.ts): each as the release's code answers.
+  'detail-without-word-count': {
+    description: 'Get Document leaves word_count out in every metadata mode that should have it',
+    fails: modes('exact-fields', ['all', 'default', 'without']),
+  },
+  'list-doc-metadata-null-when-empty': {
+    description:
+      'List Documents and the create and update answers give doc_metadata: null for a document without metadata values',
+    fails: [
+      'listDocuments/response/schema',
+      'createDocumentFromText/response/schema',
+      'createDocumentFromFile/response/schema',
+      'updateDocumentByFile/response/schema',
+    ],
+  },
+  'unindexed-counts-null': {
+    description: 'Create Document by Text and by File answer tokens and word_count null: indexing has not set them yet',
+    fails: ['createDocumentFromText/response/schema', 'createDocumentFromFile/response/schema'],
+  },
 } satisfies Record<string, Deviation>;
 
 /** Dify's batch ids: the creation time to the second, then six digits. */
@@ -324,6 +343,7 @@ export function documentRoutes(app: Hono<Env>, mock: MockContext): void {
       fields.doc_metadata = entries.map(({ value: _, ...rest }) => rest);
     if (on('doc-metadata-duplicate-entry') && entries?.[0]) fields.doc_metadata = [...entries, { ...entries[0] }];
     if (on('doc-metadata-null')) fields.doc_metadata = null;
+    if (on('detail-without-word-count')) delete fields.word_count;
     if (mode === 'only') {
       const only: Record<string, unknown> = {
         id: fields.id,
@@ -360,13 +380,22 @@ export function documentRoutes(app: Hono<Env>, mock: MockContext): void {
     return c.json(body, 200);
   });
 
+  /** A list item's shape, as List Documents and the create and update answers give a document. */
+  function itemOf(doc: MockDocument, fields: Record<string, unknown>): Record<string, unknown> {
+    const item = documentListItem(doc, fields);
+    const entries = item.doc_metadata;
+    if (Array.isArray(entries) && entries.length === 0 && on('list-doc-metadata-null-when-empty'))
+      item.doc_metadata = null;
+    return item;
+  }
+
   /** A document as created and updated documents are answered: a list item's shape. */
-  const createdItem = (doc: MockDocument) => documentListItem(doc, store.current(doc));
+  const createdItem = (doc: MockDocument) => itemOf(doc, store.current(doc));
 
   /** List Documents' item for the document as it is now, with this instance's deviations applied. */
   function listItem(doc: MockDocument): Record<string, unknown> {
     const fields = served(doc);
-    return on('list-items-detail-shape') ? fields : documentListItem(doc, fields);
+    return on('list-items-detail-shape') ? fields : itemOf(doc, fields);
   }
 
   app.get(`${DATASET_PATH}/documents`, auth, (c) => {
@@ -409,6 +438,13 @@ export function documentRoutes(app: Hono<Env>, mock: MockContext): void {
     return doc;
   }
 
+  /** The answer to a create: a stock Dify has not counted the document's tokens and words before indexing. */
+  function createAnswer(doc: MockDocument): Record<string, unknown> {
+    const item = createdItem(doc);
+    if (on('unindexed-counts-null')) Object.assign(item, { tokens: null, word_count: null });
+    return item;
+  }
+
   async function uploadedFile(c: Context<Env>): Promise<{ file?: MockFile; refused?: Response }> {
     const upload = (await c.req.parseBody()).file;
     if (!(upload instanceof File)) return {};
@@ -437,7 +473,7 @@ export function documentRoutes(app: Hono<Env>, mock: MockContext): void {
       file ?? textFile(randomUUID(), 'untitled.txt', ''),
       (await settingsOf(c)).doc_form,
     );
-    const document = createdItem(doc);
+    const document = createAnswer(doc);
     return c.json(on('create-without-batch') ? { document } : { document, batch: doc.batch });
   });
 
@@ -464,7 +500,7 @@ export function documentRoutes(app: Hono<Env>, mock: MockContext): void {
     const doc = createDocument(dataset, stored, textFile(randomUUID(), stored, text), docForm);
     const parentChild = docForm === 'hierarchical_model';
     indexText(store, doc, text, parentChild && !on('parent-child-without-children'), Math.floor(mock.now() / 1000));
-    const document = createdItem(doc);
+    const document = createAnswer(doc);
     if (on('text-create-stores-other-name')) doc.fields.name = 'untitled.txt';
     if (on('text-indexing-fails')) {
       doc.indexedAt = undefined;

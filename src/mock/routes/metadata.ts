@@ -100,6 +100,21 @@ export const metadataDeviations = {
     fails: ['deleteMetadataField/removes-document-values'],
     sees: METADATA_READERS,
   },
+  // Stock Dify releases (src/mock/profiles.ts).
+  'unknown-metadata-delete-204': {
+    description:
+      'Delete Metadata Field answers 204 for an unknown field: the service logs "Metadata not found." and goes on',
+    fails: ['deleteMetadataField/errors/unknown-metadata'],
+  },
+  'unknown-metadata-update-nulls': {
+    description: 'Update Metadata Field answers an unknown field with 200 {id: null, name: null, type: null}',
+    fails: ['updateMetadataField/errors/unknown-metadata'],
+  },
+  'unknown-metadata-update-400': {
+    description:
+      'Update Metadata Field answers an unknown field with 400 invalid_param: its response model refuses None',
+    fails: ['updateMetadataField/errors/unknown-metadata'],
+  },
 } satisfies Record<string, Deviation>;
 
 export function metadataRoutes(app: Hono<Env>, mock: MockContext): void {
@@ -119,9 +134,15 @@ export function metadataRoutes(app: Hono<Env>, mock: MockContext): void {
     return undefined;
   }
 
-  function findField(c: Context<Env>, kb: MockDataset): MockRecord | Response {
+  /** The knowledge base's field the path names, if it has one. */
+  function fieldOf(c: Context<Env>, kb: MockDataset): MockRecord | undefined {
     const field = store.metadataFields.get(c.req.param('metadata_id')?.toLowerCase() ?? '');
-    if (field?.datasetId === kb.id) return field;
+    return field?.datasetId === kb.id ? field : undefined;
+  }
+
+  function findField(c: Context<Env>, kb: MockDataset): MockRecord | Response {
+    const field = fieldOf(c, kb);
+    if (field) return field;
     if (on('unknown-metadata-400')) return difyError(c, 400, 'invalid_param', 'Metadata not found.');
     return difyError(c, 404, 'not_found', 'Metadata not found.');
   }
@@ -171,6 +192,16 @@ export function metadataRoutes(app: Hono<Env>, mock: MockContext): void {
   app.patch(FIELD_PATH, auth, async (c) => {
     const kb = dataset(c);
     if (kb instanceof Response) return kb;
+    if (!fieldOf(c, kb)) {
+      if (on('unknown-metadata-update-nulls')) return c.json({ id: null, name: null, type: null });
+      if (on('unknown-metadata-update-400'))
+        return difyError(
+          c,
+          400,
+          'invalid_param',
+          '1 validation error for DatasetMetadataResponse\n  Input should be a valid dictionary or object to extract fields from [type=model_attributes_type, input_value=None, input_type=NoneType]',
+        );
+    }
     const field = findField(c, kb);
     if (field instanceof Response) return field;
     const body = await jsonObject(c);
@@ -191,6 +222,7 @@ export function metadataRoutes(app: Hono<Env>, mock: MockContext): void {
   app.delete(FIELD_PATH, auth, (c) => {
     const kb = dataset(c);
     if (kb instanceof Response) return kb;
+    if (!fieldOf(c, kb) && on('unknown-metadata-delete-204')) return c.body(null, 204);
     const field = findField(c, kb);
     if (field instanceof Response) return field;
     if (on('metadata-delete-keeps-field')) return c.body(null, 204);

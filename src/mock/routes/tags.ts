@@ -79,6 +79,13 @@ export const tagDeviations = {
     fails: ['deleteKnowledgeTag/removes-tag'],
     sees: ['deleteKnowledgeTag/*/*', ...TAG_READERS],
   },
+  // Stock Dify 1.13.3 (src/mock/profiles.ts): its response model types binding_count as a string,
+  // its controllers give it an integer, and pydantic refuses the answer after the change is committed.
+  'tag-binding-count-400': {
+    description:
+      'List Knowledge Tags (when a tag exists), Create and Update Knowledge Tag answer 400 invalid_param, after applying the change',
+    fails: ['getKnowledgeTags/response/schema', 'createKnowledgeTag/response/schema'],
+  },
 } satisfies Record<string, Deviation>;
 
 const validName = (name: unknown) => typeof name === 'string' && name.length >= 1 && name.length <= 50;
@@ -111,6 +118,15 @@ export function tagRoutes(app: Hono<Env>, mock: MockContext): void {
     return dataset.id;
   }
 
+  /** Dify 1.13.3's refusal of its own answer: a pydantic error, as every ValueError is answered. */
+  const refusedAnswer = (c: Context<Env>) =>
+    difyError(
+      c,
+      400,
+      'invalid_param',
+      '1 validation error for DataSetTag\nbinding_count\n  Input should be a valid string [type=string_type, input_value=0, input_type=int]',
+    );
+
   const nameTaken = (tenantId: string, name: unknown) => tagsOf(tenantId).some((tag) => tag.fields.name === name);
 
   app.get('/v1/datasets/tags', auth, (c) => {
@@ -118,6 +134,7 @@ export function tagRoutes(app: Hono<Env>, mock: MockContext): void {
       .filter((tag) => !(on('tag-list-hides-new') && !seededTags.has(tag.id)))
       .map((tag) => tagBody(tag, on('tag-binding-count-as-number')));
     if (on('tag-list-without-binding-count')) for (const tag of tags) delete tag.binding_count;
+    if (tags.length > 0 && on('tag-binding-count-400')) return refusedAnswer(c);
     return c.json(tags);
   });
 
@@ -129,6 +146,7 @@ export function tagRoutes(app: Hono<Env>, mock: MockContext): void {
     const name = on('tag-create-renames') ? String(body.name).toUpperCase() : body.name;
     const tag = { id, tenantId: c.get('tenantId'), fields: { id, name, type: 'knowledge' } };
     store.tags.set(id, tag);
+    if (on('tag-binding-count-400')) return refusedAnswer(c);
     return c.json(tagBody(tag));
   });
 
@@ -144,6 +162,7 @@ export function tagRoutes(app: Hono<Env>, mock: MockContext): void {
     }
     if (on('tag-rename-not-applied')) return c.json({ ...tagBody(tag), name: body.name });
     tag.fields.name = body.name;
+    if (on('tag-binding-count-400')) return refusedAnswer(c);
     return c.json(tagBody(tag));
   });
 

@@ -1,0 +1,114 @@
+// Mock profiles (CONFORMANCE_MOCK_PROFILE): the mock answering as a stock Dify release does, each
+// drift a deviation with the line of Dify's code at the release's commit that makes it.
+// Read from hugh-devPhp/my_dify (a full-history copy of langgenius/dify), not from running a server.
+import type { DeviationName } from './deviations';
+
+export interface Drift {
+  deviation: DeviationName;
+  description: string;
+  /** Where the release's code does it: a path from Dify's repository root, with its line(s). */
+  source: string;
+}
+
+export interface Profile {
+  release: string;
+  /** The commit of Dify's repository the drifts were read at. */
+  commit?: string;
+  drifts: Drift[];
+}
+
+/** Drifts both releases share; only their source lines differ. */
+function shared(lines: {
+  getDocument: string;
+  hasMore: string;
+  url: string;
+  deleteMetadata: string;
+  counts: string;
+}): Drift[] {
+  return [
+    {
+      deviation: 'detail-without-word-count',
+      description: 'Get Document has no word_count with metadata=all, the default or without',
+      source: lines.getDocument,
+    },
+    {
+      deviation: 'last-page-has-more',
+      description:
+        'has_more is len(items) == limit: true on an exactly full last page (documents, knowledge bases, chunks)',
+      source: lines.hasMore,
+    },
+    {
+      deviation: 'relative-url',
+      description: "Download Document's url is relative to the server root: FILES_URL defaults to empty",
+      source: lines.url,
+    },
+    {
+      deviation: 'unknown-metadata-delete-204',
+      description: 'Delete Metadata Field of an unknown field answers 204: the service only logs "Metadata not found."',
+      source: lines.deleteMetadata,
+    },
+    {
+      deviation: 'unindexed-counts-null',
+      description:
+        'a new document has tokens and word_count null until indexing sets them (create answers, List Documents)',
+      source: lines.counts,
+    },
+  ];
+}
+
+export const PROFILES = {
+  docs: { release: 'the published docs', drifts: [] },
+  'dify-1.13.3': {
+    release: 'Dify 1.13.3',
+    commit: '59639ca9b2ba2ba4b32b5feff5149cfc1ad0ba74',
+    drifts: [
+      ...shared({
+        getDocument: 'api/controllers/service_api/dataset/document.py:731-802',
+        hasMore: 'api/controllers/service_api/dataset/document.py:546, dataset.py:173, segment.py:197',
+        url: 'api/configs/feature/__init__.py:328-335',
+        deleteMetadata: 'api/services/metadata_service.py:100-129',
+        counts: 'api/services/dataset_service.py:2486-2500',
+      }),
+      {
+        deviation: 'list-doc-metadata-null-when-empty',
+        description:
+          'List Documents and the create/update answers give doc_metadata: null for a document without values',
+        source: 'api/fields/document_fields.py:35',
+      },
+      {
+        deviation: 'tag-binding-count-400',
+        description:
+          'List (with a tag), Create and Update Knowledge Tag answer 400 invalid_param: binding_count int vs str, after committing',
+        source: 'api/fields/tag_fields.py:16-20',
+      },
+      {
+        deviation: 'unknown-metadata-update-nulls',
+        description: 'Update Metadata Field of an unknown field answers 200 {id: null, name: null, type: null}',
+        source: 'api/controllers/service_api/dataset/metadata.py:107-108',
+      },
+    ],
+  },
+  'dify-1.14.2': {
+    release: 'Dify 1.14.2',
+    commit: 'ad96501e091cb614b7dc287d761a7637989f5391',
+    drifts: [
+      ...shared({
+        getDocument: 'api/controllers/service_api/dataset/document.py:892-963',
+        hasMore: 'api/controllers/service_api/dataset/document.py:694, dataset.py:252, segment.py:287',
+        url: 'api/configs/feature/__init__.py:354-361',
+        deleteMetadata: 'api/services/metadata_service.py:127-160',
+        counts: 'api/models/dataset.py:525,535',
+      }),
+      {
+        deviation: 'unknown-metadata-update-400',
+        description:
+          'Update Metadata Field of an unknown field answers 400 invalid_param: its response model refuses None',
+        source: 'api/controllers/service_api/dataset/metadata.py:125-126',
+      },
+    ],
+  },
+} as const satisfies Record<string, Profile>;
+
+export type ProfileName = keyof typeof PROFILES;
+export const PROFILE_NAMES = Object.keys(PROFILES) as ProfileName[];
+export const DEFAULT_PROFILE: ProfileName = 'docs';

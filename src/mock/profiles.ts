@@ -3,14 +3,14 @@
 // Read from hugh-devPhp/my_dify (a full-history copy of langgenius/dify), not from running a server.
 import type { DeviationName } from './deviations';
 
-export interface Drift {
+interface Drift {
   deviation: DeviationName;
   description: string;
   /** Where the release's code does it: a path from Dify's repository root, with its line(s). */
   source: string;
 }
 
-export interface Profile {
+interface Profile {
   release: string;
   /** The commit of Dify's repository the drifts were read at. */
   commit?: string;
@@ -49,8 +49,7 @@ function shared(lines: {
     },
     {
       deviation: 'unindexed-counts-null',
-      description:
-        'a new document has tokens and word_count null until indexing sets them (create answers, List Documents)',
+      description: 'Create Document by Text and by File answer tokens and word_count null: indexing sets them later',
       source: lines.counts,
     },
   ];

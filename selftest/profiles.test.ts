@@ -22,6 +22,7 @@ const FINDINGS = {
     'getDocumentDetail at `/word_count`',
     'listDatasets', // last-page-has-more (List Documents' walk is blocked by its schema here)
     'listSegments',
+    'listSegments at `/limit`', // limit-echoed-uncapped (List Documents' is blocked by its schema here)
     'listDocuments at `/data/0/doc_metadata`', // list-doc-metadata-null-when-empty
     'updateDocumentByFile at `/document/doc_metadata`',
     'updateMetadataField', // unknown-metadata-update-nulls
@@ -35,7 +36,9 @@ const FINDINGS = {
     'getDocumentDetail at `/word_count`',
     'listDatasets',
     'listDocuments',
+    'listDocuments at `/limit`',
     'listSegments',
+    'listSegments at `/limit`',
     'updateMetadataField', // unknown-metadata-update-400
   ],
 } as const;

@@ -24,6 +24,11 @@ export const pagingDeviations = {
     // List Child Chunks' lifecycle walks its pages too, by total_pages, which this leaves alone.
     sees: ['*/pagination/walk', 'getChildChunks/shows-created'],
   },
+  'limit-echoed-uncapped': {
+    description: 'a limit above the maximum serves at most the maximum items, but the answer echoes the limit asked',
+    // Only the lists whose route opts in (echoesAsked): as Dify, List Child Chunks echoes the capped limit.
+    fails: ['listDocuments/pagination/limit-cap', 'listSegments/pagination/limit-cap'],
+  },
 } satisfies Record<string, Deviation>;
 
 export interface Page<T> {
@@ -39,11 +44,12 @@ function whole(text: string | undefined, fallback: number): number {
   return Number.isInteger(value) && value >= 1 ? value : fallback;
 }
 
+/** `echoesAsked`: the list may echo the limit asked (limit-echoed-uncapped); Dify's List Child Chunks does not. */
 export function paginate<T>(
   mock: MockContext,
   c: Context<Env>,
   items: readonly T[],
-  { defaultLimit = 20, maxLimit = 100 } = {},
+  { defaultLimit = 20, maxLimit = 100, echoesAsked = false } = {},
 ): Page<T> {
   const page = whole(c.req.query('page'), 1);
   const asked =
@@ -56,7 +62,7 @@ export function paginate<T>(
   return {
     data: items.slice(start, start + limit),
     has_more: !last || (page * limit === items.length && mock.on('last-page-has-more')),
-    limit,
+    limit: asked > limit && echoesAsked && mock.on('limit-echoed-uncapped') ? asked : limit,
     total: items.length,
     page,
   };

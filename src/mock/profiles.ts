@@ -21,6 +21,7 @@ interface Profile {
 function shared(lines: {
   getDocument: string;
   hasMore: string;
+  limitEcho: string;
   url: string;
   deleteMetadata: string;
   counts: string;
@@ -36,6 +37,11 @@ function shared(lines: {
       description:
         'has_more is len(items) == limit: true on an exactly full last page (documents, knowledge bases, chunks)',
       source: lines.hasMore,
+    },
+    {
+      deviation: 'limit-echoed-uncapped',
+      description: 'max_per_page=100 caps the page, but List Documents and List Chunks echo the limit asked (e.g. 150)',
+      source: lines.limitEcho,
     },
     {
       deviation: 'relative-url',
@@ -64,6 +70,7 @@ export const PROFILES = {
       ...shared({
         getDocument: 'api/controllers/service_api/dataset/document.py:731-802',
         hasMore: 'api/controllers/service_api/dataset/document.py:546, dataset.py:173, segment.py:197',
+        limitEcho: 'api/controllers/service_api/dataset/document.py:534,547, segment.py:198',
         url: 'api/configs/feature/__init__.py:328-335',
         deleteMetadata: 'api/services/metadata_service.py:100-129',
         counts: 'api/services/dataset_service.py:2486-2500',
@@ -94,6 +101,7 @@ export const PROFILES = {
       ...shared({
         getDocument: 'api/controllers/service_api/dataset/document.py:892-963',
         hasMore: 'api/controllers/service_api/dataset/document.py:694, dataset.py:252, segment.py:287',
+        limitEcho: 'api/controllers/service_api/dataset/document.py:682, api/services/dataset_service.py:3983',
         url: 'api/configs/feature/__init__.py:354-361',
         deleteMetadata: 'api/services/metadata_service.py:127-160',
         counts: 'api/models/dataset.py:525,535',

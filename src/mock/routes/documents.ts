@@ -414,7 +414,8 @@ export function documentRoutes(app: Hono<Env>, mock: MockContext): void {
           Number(b.fields.created_at) - Number(a.fields.created_at) ||
           Number(b.fields.position) - Number(a.fields.position),
       );
-    const { data, has_more, ...page } = paginate(mock, c, all);
+    // Dify's paginator caps the page, but List Documents and List Chunks echo the limit asked.
+    const { data, has_more, ...page } = paginate(mock, c, all, { echoesAsked: true });
     const total = on('list-total-as-string') ? String(page.total) : page.total;
     const hasMore = on('list-without-has-more') ? {} : { has_more };
     return c.json({ ...page, data: data.map(listItem), ...hasMore, total });

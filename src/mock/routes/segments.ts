@@ -225,7 +225,7 @@ export function segmentRoutes(app: Hono<Env>, mock: MockContext): void {
           (keyword !== '' && on('segment-keyword-ignored')),
       )
       .sort((a, b) => Number(a.fields.position) - Number(b.fields.position));
-    const { data, total, ...page } = paginate(mock, c, matching);
+    const { data, total, ...page } = paginate(mock, c, matching, { echoesAsked: true });
     return c.json({
       data: data.map((segment) => servedSegment(mock, segment)),
       doc_form: docForm(mock, doc),

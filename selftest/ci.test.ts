@@ -22,6 +22,8 @@ test('the workflow runs the README commands: npm test on pull requests, the suit
   expect(runs('staging')).toContain(`npm ci && npm run conformance -- --shard=${expr('matrix.shard')}/2`);
   expect(runs('staging-report')).toContain('npx playwright merge-reports --config playwright.config.ts all-blobs');
   expect(workflow.jobs['staging-report'].env).toEqual(workflow.jobs.staging.env);
+  // Tonight against last night.
+  expect(runs('staging-report')).toContain('npm run compare -- previous/conformance.json reports/conformance.json');
   expect(Object.keys(workflow.on)).toEqual(expect.arrayContaining(['pull_request', 'schedule', 'workflow_dispatch']));
 });
 

@@ -228,14 +228,18 @@ async function benchMock(report: ConformanceReport): Promise<void> {
       const rate = (REQUESTS / wallMs) * 1000;
       console.log(`   concurrency ${concurrency}: ${rate.toFixed(0)} requests/s, mean latency ${ms(mean)}`);
     }
-    const exchanges = report.results.flatMap((r) => r.evidence ?? []);
-    if (exchanges.length === 0) {
+    // The checks' evidence includes exchanges one check judged after another sent them: count what was sent.
+    const sent = report.results.flatMap((r) => r.evidence ?? []).filter((e) => e.reusedFrom === undefined);
+    if (sent.length === 0) {
       console.log('   suite overhead: the last report has no evidence, so no requests to divide by');
       return;
     }
-    const perRequest = report.durationMs / exchanges.length;
-    const inSuiteMean = exchanges.reduce((sum, e) => sum + e.ms, 0) / exchanges.length;
-    console.log(`   requests in the last suite run: ${exchanges.length} (mean in-suite latency ${ms(inSuiteMean)})`);
+    const perRequest = report.durationMs / sent.length;
+    const inSuiteMean = sent.reduce((sum, e) => sum + e.ms, 0) / sent.length;
+    console.log(
+      `   requests sent in the last suite run: ${sent.length} (${report.traffic.distinct} distinct, ` +
+        `${report.traffic.reused} reused; mean in-suite latency ${ms(inSuiteMean)})`,
+    );
     console.log(
       `   suite overhead: ${ms(perRequest)} of reporter durationMs per request = ` +
         `${(perRequest / sequentialMean).toFixed(0)}× the raw sequential mean latency`,

@@ -104,7 +104,9 @@ export function renderText(comparison: Comparison): string {
     // A blocked check names its cause, which is listed in its own right: one cause, one line of why.
     const by = c.b === 'blocked' && c.bResult.blockedBy ? ` (by ${c.bResult.blockedBy})` : '';
     lines.push(`  ${c.change.padEnd(17)} ${c.check}: ${c.a} → ${c.b}${by}`);
-    const why = c.bResult.detail.split('\n').find((line) => line.trim() && !line.includes(c.check));
+    // What B's server did says more than what the contract expected: the actual line, else the first.
+    const told = c.bResult.detail.split('\n');
+    const why = told.find((line) => line.startsWith('actual:')) ?? told.find((l) => l.trim() && !l.includes(c.check));
     if (why && !by && c.b !== 'passed') lines.push(`      B: ${why.trim()}`);
   }
   return `${lines.join('\n')}\n`;

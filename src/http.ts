@@ -82,14 +82,16 @@ export class Throttle {
   ) {}
 
   async run<T>(work: () => Promise<T>): Promise<T> {
+    // A finishing request hands its slot to the next in the queue, so none can slip in between.
     if (this.active >= this.inFlight) await new Promise<void>((resolve) => this.queue.push(resolve));
-    this.active += 1;
+    else this.active += 1;
     try {
       await this.pace();
       return await work();
     } finally {
-      this.active -= 1;
-      this.queue.shift()?.();
+      const next = this.queue.shift();
+      if (next) next();
+      else this.active -= 1;
     }
   }
 

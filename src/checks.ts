@@ -2,8 +2,9 @@
 // blocked (a precondition, another check's claim, failed) or skipped; in a self-test project it
 // asserts that outcome against what the project's broken mock should cause.
 import type { TestInfo } from '@playwright/test';
+import { budgetLeft, timeoutAtBudget } from './budget';
 import { type Catalog, type CheckDef, citationPointer, citationText, loadCatalog } from './catalog';
-import { DEADLINE_ENV, specPathOf } from './config';
+import { specPathOf } from './config';
 import type { Kit, SelfTestExpectation, test } from './fixtures';
 import { TransportError, WriteRefused } from './http';
 import { NOT_RUN } from './report/model';
@@ -158,14 +159,9 @@ function judge(def: CheckDef, outcome: Outcome, expected: SelfTestExpectation): 
  * its timeout is cut to what is left (the reporter then tells a cut check from a slow server).
  */
 function keepToBudget(kit: Kit, testInfo: TestInfo): void {
-  const deadline = Number(process.env[DEADLINE_ENV] ?? Number.POSITIVE_INFINITY);
-  const why = `time budget spent (CONFORMANCE_MAX_DURATION=${kit.settings.maxDurationMs / 1000} s)`;
-  const left = deadline - Date.now();
+  const { left, why } = budgetLeft(kit.settings);
   if (left <= 0) testInfo.skip(true, `${NOT_RUN}: ${why}`);
-  if (testInfo.timeout === 0 || left < testInfo.timeout) {
-    testInfo.setTimeout(left);
-    testInfo.annotations.push({ type: 'budget', description: why });
-  }
+  if (testInfo.timeout === 0 || left < testInfo.timeout) timeoutAtBudget(testInfo, left, why);
 }
 
 async function runCheck(def: CheckDef, template: Template, catalog: Catalog, kit: Kit, testInfo: TestInfo) {

@@ -5,8 +5,8 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { OpenAPIV3 } from 'openapi-types';
 import { expectJson, expectObject, expectSchema, expectStatus, isObject } from './assertions';
+import { budgetLeft, timeoutAtBudget } from './budget';
 import type { CheckArgs } from './checks';
-import { DEADLINE_ENV } from './config';
 import { queryParameter } from './contract';
 import { type ApiClient, type Exchange, TransportError } from './http';
 import { ContractViolation, claim, show, skipCheck } from './violation';
@@ -248,15 +248,9 @@ export async function sweepDocuments(args: CheckArgs, { expected, precondition, 
  * budget (CONFORMANCE_MAX_DURATION), not one check's, and a sweep the budget ends is reported as such.
  */
 function takeTheBudget(args: CheckArgs): void {
-  const { testInfo, settings } = args;
-  const deadline = Number(process.env[DEADLINE_ENV] ?? Date.now() + settings.maxDurationMs);
-  const left = deadline - Date.now();
-  if (testInfo.timeout === 0 || left <= testInfo.timeout) return;
-  testInfo.setTimeout(left);
-  if (!testInfo.annotations.some((annotation) => annotation.type === 'budget')) {
-    const why = `time budget spent (CONFORMANCE_MAX_DURATION=${settings.maxDurationMs / 1000} s)`;
-    testInfo.annotations.push({ type: 'budget', description: why });
-  }
+  const { left, why } = budgetLeft(args.settings);
+  if (args.testInfo.timeout === 0 || left <= args.testInfo.timeout) return;
+  timeoutAtBudget(args.testInfo, left, why);
 }
 
 /** How fast the sweep read, and how much memory the worker took at most: the figures a user and the bench watch. */

@@ -30,10 +30,15 @@ test('a failure lists the checks it blocked, and the verdict comes from failures
   expect(verdictOf(summarize(results), false)).toBe('not conformant');
 });
 
-for (const [what, cause] of [
-  ['did not run (e.g. a --grep left it out)', []],
-  ['was skipped', [result('op/a/root', 'skipped')]],
-  ['passed on its own (an inconsistent server)', [result('op/a/root', 'passed')]],
+for (const [what, cause, why] of [
+  ['did not run (e.g. a --grep left it out)', [], 'which this run did not run'],
+  ['was skipped', [result('op/a/root', 'skipped')], 'which was skipped'],
+  ['passed on its own (an inconsistent server)', [result('op/a/root', 'passed')], 'which held in its own check'],
+  [
+    'was blocked by a known deviation (it could not be judged)',
+    [result('op/z/known', 'known-deviation'), result('op/a/root', 'blocked', 'op/z/known')],
+    'which its own check could not judge (blocked by op/z/known)',
+  ],
 ] as const) {
   test(`a check blocked by a precondition whose own check ${what} is a failure, not hidden`, () => {
     const results = [...cause.map((r) => ({ ...r })), result('op/b/x', 'blocked', 'op/a/root')];
@@ -44,6 +49,7 @@ for (const [what, cause] of [
     expect(blocked?.detail).toMatch(
       /^op\/b\/x \(MUST\)\nexpected: its precondition, the claim of op\/a\/root, .+\nactual: {3}it does not hold here: expected: url/,
     );
+    expect(blocked?.detail).toContain(why);
     expect(verdictOf(summarize(results), false)).toBe('not conformant');
   });
 }

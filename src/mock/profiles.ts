@@ -25,6 +25,9 @@ function shared(lines: {
   url: string;
   deleteMetadata: string;
   counts: string;
+  detailMetadata: string;
+  nested: string;
+  origin: string;
 }): Drift[] {
   return [
     {
@@ -58,6 +61,22 @@ function shared(lines: {
       description: 'Create Document by Text and by File answer tokens and word_count null: indexing sets them later',
       source: lines.counts,
     },
+    {
+      deviation: 'detail-doc-metadata-null-when-empty',
+      description: 'Get Document (all, only) gives doc_metadata: null for a document without metadata values',
+      source: lines.detailMetadata,
+    },
+    {
+      deviation: 'unset-objects-of-nulls',
+      description:
+        'Knowledge-base answers give an unset summary_index_setting, external_knowledge_info and icon_info as objects of nulls',
+      source: lines.nested,
+    },
+    {
+      deviation: 'update-marks-web-origin',
+      description: "An update by text or file sets created_from to web: the update service's default origin",
+      source: lines.origin,
+    },
   ];
 }
 
@@ -74,6 +93,9 @@ export const PROFILES = {
         url: 'api/configs/feature/__init__.py:328-335',
         deleteMetadata: 'api/services/metadata_service.py:100-129',
         counts: 'api/services/dataset_service.py:2486-2500',
+        detailMetadata: 'api/models/dataset.py:604-627, api/controllers/service_api/dataset/document.py:730,793',
+        nested: 'api/fields/dataset_fields.py:94,97,104 (Nested without allow_null), dataset.py:155,233',
+        origin: 'api/services/dataset_service.py:1947-1948,2536,2645',
       }),
       {
         deviation: 'list-doc-metadata-null-when-empty',
@@ -105,6 +127,9 @@ export const PROFILES = {
         url: 'api/configs/feature/__init__.py:354-361',
         deleteMetadata: 'api/services/metadata_service.py:127-160',
         counts: 'api/models/dataset.py:525,535',
+        detailMetadata: 'api/models/dataset.py:669-691, api/controllers/service_api/dataset/document.py:891,954',
+        nested: 'api/fields/dataset_fields.py:250-264,276-279',
+        origin: 'api/services/dataset_service.py:2086-2087,2676,2785',
       }),
       {
         deviation: 'unknown-metadata-update-400',

@@ -286,7 +286,9 @@ export function linkBlocked(results: CheckResult[]): void {
       ? 'which this run did not run'
       : cause.outcome === 'skipped'
         ? 'which was skipped'
-        : 'which held in its own check (the server answered inconsistently)';
+        : cause.outcome === 'blocked'
+          ? `which its own check could not judge (blocked by ${cause.blockedBy})`
+          : 'which held in its own check (the server answered inconsistently)';
     // A precondition is another check's MUST claim, whatever this check's own level.
     result.detail =
       `${result.check} (MUST)\nexpected: its precondition, the claim of ${result.blockedBy}, ${why}\n` +

@@ -10,7 +10,7 @@ import {
   indexedText,
   indexedUpload,
 } from '../../src/scratch-documents';
-import { claim, show } from '../../src/violation';
+import { claim, claimShould, show } from '../../src/violation';
 
 const UPDATE_TEXT = 'updateDocumentByText/response/schema';
 const UPDATE_FILE = 'updateDocumentByFile/response/schema';
@@ -75,6 +75,19 @@ const templates: Record<string, Template> = {
     const doc = await indexedText(args, 'text-upd-dl');
     const sent = await args.given(UPDATE_TEXT, () => updateByText(args, doc));
     await expectDownloadServes(args, doc, sent.bytes, 'the text the update sent');
+  },
+
+  'text-update-origin': async (args) => {
+    const doc = await indexedText(args, 'text-upd-origin');
+    const before = (await detailOf(args, doc)).body.created_from;
+    await args.given(UPDATE_TEXT, () => updateByText(args, doc));
+    const { response, body } = await detailOf(args, doc);
+    claimShould(body.created_from === before, () => ({
+      expected: `created_from ${show(before)}, as before the update: an update does not change where it was created`,
+      actual: `created_from ${show(body.created_from)}`,
+      pointer: '/created_from',
+      request: response.summary,
+    }));
   },
 
   'update-by-file': async (args) => {

@@ -67,11 +67,11 @@ async function listed(args: CheckArgs, datasetId: string) {
 }
 
 /**
- * Get Document in one metadata mode, relying on that mode's schema check (and, for all, its fields
- * check); a new document that mode does not find at all is the finding of its shows-created check.
+ * Get Document in one metadata mode, relying on that mode's checks of a new document's answer (and,
+ * for all, its fields check).
  */
 async function documentIn(args: CheckArgs, doc: CreatedDocument, mode: Mode) {
-  const { body, response } = await detailOf(args, doc, mode, `getDocumentDetail/metadata-${mode}/shows-created`);
+  const { body, response } = await detailOf(args, doc, mode);
   if (mode === 'all') {
     await args.given('getDocumentDetail/metadata-all/exact-fields', async () =>
       claim(Array.isArray(body.doc_metadata), () => ({

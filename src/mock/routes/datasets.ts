@@ -50,6 +50,11 @@ export const datasetDeviations = {
     description: 'Delete Knowledge Base answers 204 for a knowledge base that does not exist',
     fails: ['deleteDataset/errors/unknown-dataset'],
   },
+  'unset-objects-of-nulls': {
+    description:
+      'Knowledge-base answers give an unset summary_index_setting, external_knowledge_info and icon_info as an object of nulls, not null',
+    fails: ['createDataset/response/schema', 'listDatasets/response/schema', 'getDatasetDetail/response/schema'],
+  },
   'dataset-update-api-disabled-served': {
     description: 'Update Knowledge Base changes a knowledge base whose API access is off',
     fails: ['updateDataset/errors/api-disabled-dataset'],
@@ -97,6 +102,18 @@ export const datasetDeviations = {
   },
 } satisfies Record<string, Deviation>;
 
+/** The nested settings Dify serialises, when unset, as an object with each of their fields null. */
+const NESTED_FIELDS: Record<string, string[]> = {
+  summary_index_setting: ['enable', 'model_name', 'model_provider_name', 'summary_prompt'],
+  external_knowledge_info: [
+    'external_knowledge_id',
+    'external_knowledge_api_id',
+    'external_knowledge_api_name',
+    'external_knowledge_api_endpoint',
+  ],
+  icon_info: ['icon_type', 'icon', 'icon_background', 'icon_url'],
+};
+
 const PERMISSIONS = ['only_me', 'all_team_members', 'partial_members'];
 const TECHNIQUES = ['high_quality', 'economy'];
 
@@ -116,8 +133,12 @@ export function datasetRoutes(app: Hono<Env>, mock: MockContext): void {
   /** A knowledge base as the API answers it: its fields, its bound tags and its document counts now. */
   function datasetBody(dataset: MockDataset): Record<string, unknown> {
     const docs = store.documentsOf(dataset.id).map((doc) => store.current(doc));
+    const unset = Object.entries(NESTED_FIELDS)
+      .filter(([field]) => dataset.fields[field] === null && on('unset-objects-of-nulls'))
+      .map(([field, names]) => [field, Object.fromEntries(names.map((name) => [name, null]))]);
     return {
       ...dataset.fields,
+      ...Object.fromEntries(unset),
       tags: boundTags(store, dataset.id).map((tag) => tag.fields),
       document_count: docs.length,
       word_count: docs.reduce((sum, doc) => sum + Number(doc.word_count), 0),

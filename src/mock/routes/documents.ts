@@ -119,6 +119,15 @@ export const documentDeviations = {
     description: 'doc_metadata is null instead of a list',
     fails: modes('response-schema', ['all', 'default', 'only']),
   },
+  'detail-doc-metadata-null-when-empty': {
+    description: 'Get Document gives doc_metadata: null for a document without metadata values',
+    fails: [
+      'getDocumentDetail/metadata-all/created-schema',
+      'getDocumentDetail/metadata-only/created-schema',
+      'getDocumentDetail/sweep/metadata-all',
+      'getDocumentDetail/sweep/metadata-only',
+    ],
+  },
   'doc-metadata-duplicate-entry': {
     description: 'doc_metadata lists the same metadata field twice',
     fails: ['getDocumentDetail/doc-metadata/items'],
@@ -216,7 +225,7 @@ export const documentDeviations = {
   },
   'only-hides-new-documents': {
     description: 'Get Document with metadata=only answers 404 for documents created through the API',
-    fails: ['getDocumentDetail/metadata-only/shows-created'],
+    fails: ['getDocumentDetail/metadata-only/created-schema'],
     sees: ['getDocumentDetail/metadata-only/*', ...TEXT_READERS],
   },
   'document-list-hides-new': {
@@ -238,6 +247,13 @@ export const documentDeviations = {
     description: 'Update Document by Text renames the document but keeps its old text',
     fails: ['downloadDocument/signed-url/text-update-bytes'],
     sees: UPDATE_READERS,
+  },
+  'update-marks-web-origin': {
+    description:
+      "An update by text or file sets the document's created_from to web, as if it had been created in the UI",
+    fails: [],
+    warns: ['getDocumentDetail/text-update-keeps-origin'],
+    sees: ['updateDocumentByText/*/*', 'updateDocumentByFile/*/*', 'downloadDocument/signed-url/*-update-bytes'],
   },
   'update-by-file-not-applied': {
     description: 'Update Document by File answers with the new file but stores nothing',
@@ -300,6 +316,7 @@ export const documentDeviations = {
       'listDocuments/response/schema',
       'createDocumentFromText/response/schema',
       'createDocumentFromFile/response/schema',
+      'updateDocumentByText/response/schema',
       'updateDocumentByFile/response/schema',
     ],
   },
@@ -343,6 +360,7 @@ export function documentRoutes(app: Hono<Env>, mock: MockContext): void {
       fields.doc_metadata = entries.map(({ value: _, ...rest }) => rest);
     if (on('doc-metadata-duplicate-entry') && entries?.[0]) fields.doc_metadata = [...entries, { ...entries[0] }];
     if (on('doc-metadata-null')) fields.doc_metadata = null;
+    if (entries?.length === 0 && on('detail-doc-metadata-null-when-empty')) fields.doc_metadata = null;
     if (on('detail-without-word-count')) delete fields.word_count;
     if (mode === 'only') {
       const only: Record<string, unknown> = {
@@ -546,6 +564,7 @@ export function documentRoutes(app: Hono<Env>, mock: MockContext): void {
       if (stored) store.add(target);
     }
     if (name) target.fields.name = name;
+    if (on('update-marks-web-origin')) target.fields.created_from = 'web';
     target.fields.updated_at = Math.floor(mock.now() / 1000);
     target.indexedAt = mock.now() + INDEXING_MS;
     return target;

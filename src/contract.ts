@@ -155,7 +155,8 @@ export function queryParameter(operation: Operation | undefined, name: string): 
 export interface ResultFilter {
   /** Pointer into a list item, e.g. /name. */
   field: string;
-  match: 'contains' | 'equals';
+  /** `has-id`: the field is a list of objects, and an item matches when one of them has the value as its id. */
+  match: 'contains' | 'equals' | 'has-id';
 }
 
 /** The query parameters that declare `x-filters`. */

@@ -128,7 +128,7 @@ const SELECTORS: Record<Selector, (operation: Operation, spec: LoadedSpec) => Bi
   filtered: (operation) =>
     successOf(operation)
       ? filterParameters(operation).map((p) => ({
-          vars: { status: String(successOf(operation)?.status), param: p.name },
+          vars: { status: String(successOf(operation)?.status), param: p.name, slug: p.name.replace(/_/g, '-') },
           case: { param: p.name },
         }))
       : [],

@@ -1,13 +1,14 @@
 // Templates for what the docs promise about reads beyond their schema: pages that add up, filters
 // that filter, ids that are the ids asked for, timestamps in whole seconds.
+import { randomUUID } from 'node:crypto';
 import type { OpenAPIV3 } from 'openapi-types';
-import { isObject } from '../assertions';
+import { expectStatus, isObject } from '../assertions';
 import type { CheckArgs, Template } from '../checks';
 import { pathParameters, queryParameter, type ResultFilter } from '../contract';
 import { knownValue } from '../params';
 import { claim, show, skipCheck } from '../violation';
-import { caseOf } from './common';
-import { type Answer, documentedAnswer } from './response';
+import { callOperation, caseOf } from './common';
+import { type Answer, documentedAnswer, documentedBody, documentedStatus } from './response';
 
 /** The check of the operation's documented answer that these checks rely on. */
 function schemaCheck(args: CheckArgs): string {
@@ -19,6 +20,16 @@ function schemaCheck(args: CheckArgs): string {
 /** An answer of the operation with `query`, relying on its schema check: a malformed answer blocks. */
 function read(args: CheckArgs, query: Record<string, string> = {}): Promise<Answer> {
   return args.given(schemaCheck(args), () => documentedAnswer(args, args.def.operation, { query }));
+}
+
+/**
+ * An answer of the operation with a filter: refusing the filter is the check's own failure, and a
+ * malformed answer blocks, relying on the schema check.
+ */
+async function filteredRead(args: CheckArgs, query: Record<string, string>): Promise<Answer> {
+  const response = await callOperation(args, { real: true, query });
+  expectStatus(response, documentedStatus(args));
+  return args.given(schemaCheck(args), async () => documentedBody(args, response));
 }
 
 function itemsOf(answer: Answer): unknown[] {
@@ -141,15 +152,31 @@ const limitCap: Template = async (args) => {
   }));
 };
 
-const matches = (filter: ResultFilter, value: unknown, probe: string) =>
-  filter.match === 'contains'
+/** The ids of a list of objects, e.g. a knowledge base's tags. */
+const idsOf = (value: unknown) =>
+  Array.isArray(value)
+    ? value.flatMap((item) => (isObject(item) && item.id !== undefined ? [String(item.id)] : []))
+    : [];
+
+function matches(filter: ResultFilter, value: unknown, probe: string): boolean {
+  if (filter.match === 'has-id') return idsOf(value).includes(probe);
+  return filter.match === 'contains'
     ? String(value ?? '')
         .toLowerCase()
         .includes(probe.toLowerCase())
     : String(value) === probe;
+}
+
+/** How the claim says that an item's field matches a value. */
+const MATCHING: Record<ResultFilter['match'], string> = {
+  contains: 'contains it',
+  equals: 'equals it',
+  'has-id': 'include one with that id',
+};
 
 /** A word of a value to search by: its longest word, which other items are least likely to share. */
 function probeOf(filter: ResultFilter, value: unknown): string | undefined {
+  if (filter.match === 'has-id') return idsOf(value)[0];
   if (value === undefined || value === null) return undefined;
   if (filter.match === 'equals') return String(value);
   return (
@@ -173,15 +200,11 @@ const filter: Template = async (args) => {
   const sample = all.find((item) => probeOf(rule, fieldOf(item, rule)) !== undefined);
   if (sample === undefined) skipCheck(`the list has no item with ${rule.field.slice(1)} to filter by`);
   const probe = probeOf(rule, fieldOf(sample, rule)) as string;
-  const enumValues = (declared.schema as OpenAPIV3.SchemaObject | undefined)?.enum?.map(String);
-  const absent =
-    rule.match === 'contains'
-      ? `dkc-no-such-${Date.now().toString(36)}`
-      : enumValues?.find((value) => !all.some((item) => matches(rule, fieldOf(item, rule), value)));
+  const absent = absentValue(rule, declared, all);
   const problems: string[] = [];
   let request = '';
   for (const [value, mustFind] of [[probe, true], ...(absent ? [[absent, false]] : [])] as [string, boolean][]) {
-    const answer = await read(args, { ...page, [param]: value });
+    const answer = await filteredRead(args, { ...page, [param]: value });
     request = answer.response.summary;
     const items = itemsOf(answer);
     const strangers = items.filter((item) => !matches(rule, fieldOf(item, rule), value));
@@ -195,11 +218,22 @@ const filter: Template = async (args) => {
       );
   }
   claim(problems.length === 0, () => ({
-    expected: `${param} keeps exactly the items whose ${rule.field.slice(1)} ${rule.match === 'contains' ? 'contains' : 'equals'} it`,
+    expected: `${param} keeps exactly the items whose ${rule.field.slice(1)} ${MATCHING[rule.match]}`,
     actual: problems.join('; '),
     request,
   }));
 };
+
+/**
+ * A value no item matches, to find nothing with: a word nothing contains, an id in the form of the
+ * list's ids (a random UUID), or a documented value no item has (none when every one is taken).
+ */
+function absentValue(rule: ResultFilter, declared: OpenAPIV3.ParameterObject, all: unknown[]): string | undefined {
+  if (rule.match === 'contains') return `dkc-no-such-${Date.now().toString(36)}`;
+  if (rule.match === 'has-id') return randomUUID();
+  const enumValues = (declared.schema as OpenAPIV3.SchemaObject | undefined)?.enum?.map(String);
+  return enumValues?.find((value) => !all.some((item) => matches(rule, fieldOf(item, rule), value)));
+}
 
 function fieldOf(item: unknown, rule: ResultFilter): unknown {
   return isObject(item) ? item[rule.field.slice(1)] : undefined;

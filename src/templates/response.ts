@@ -40,8 +40,16 @@ export async function documentedAnswer(
   operationId = args.def.operation,
   call: Call = {},
 ): Promise<Answer> {
+  return documentedBody(args, await callOperation(args, { real: true, ...call }, operationId), operationId);
+}
+
+/** The documented success status of an operation (for the check's own, the one its row names). */
+export const documentedStatus = (args: CheckArgs, operationId = args.def.operation) =>
+  success(args, operationId).status;
+
+/** The response-schema claim on an answer already received. */
+export function documentedBody(args: CheckArgs, response: HttpResponse, operationId = args.def.operation): Answer {
   const { status, schema } = success(args, operationId);
-  const response = await callOperation(args, { real: true, ...call }, operationId);
   expectStatus(response, status);
   const body = expectJson(response);
   expectSchema(args.validators, schema, body, response);

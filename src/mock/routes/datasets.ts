@@ -100,6 +100,12 @@ export const datasetDeviations = {
     fails: ['createDataset/errors/duplicate-name'],
     sees: [...CREATE_READERS, 'deleteDataset/removes-dataset'],
   },
+  // Stock Dify 1.13.3 (src/mock/profiles.ts): it reads the query with one value a name, so its
+  // list-typed query model gets tag_ids as a string, which pydantic refuses.
+  'dataset-tag-filter-400': {
+    description: 'List Knowledge Bases answers 400 invalid_param to any tag_ids',
+    fails: ['listDatasets/filters/tag-ids'],
+  },
 } satisfies Record<string, Deviation>;
 
 /** The nested settings Dify serialises, when unset, as an object with each of their fields null. */
@@ -193,6 +199,14 @@ export function datasetRoutes(app: Hono<Env>, mock: MockContext): void {
   app.get('/v1/datasets', auth, (c) => {
     const keyword = (c.req.query('keyword') ?? '').toLowerCase();
     const tagIds = c.req.queries('tag_ids') ?? [];
+    if (tagIds.length > 0 && on('dataset-tag-filter-400')) {
+      return difyError(
+        c,
+        400,
+        'invalid_param',
+        `1 validation error for DatasetListQuery\ntag_ids\n  Input should be a valid list [type=list_type, input_value='${tagIds[0]}', input_type=str]`,
+      );
+    }
     const all = [...store.datasets.values()]
       .filter((d) => d.tenantId === c.get('tenantId'))
       .filter((d) => !(on('dataset-list-hides-new') && !MOCK_DATASETS.some((fixture) => fixture.id === d.id)))

@@ -86,6 +86,13 @@ export const tagDeviations = {
       'List Knowledge Tags (when a tag exists), Create and Update Knowledge Tag answer 400 invalid_param, after applying the change',
     fails: ['getKnowledgeTags/response/schema', 'createKnowledgeTag/response/schema'],
   },
+  // Stock Dify 1.13.3: its unbinding body model has a required tag_id and no tag_ids.
+  'tag-unbind-needs-tag-id': {
+    description:
+      'Unbind a Tag from a Knowledge Base takes only the older one-tag form: a body with tag_ids and no tag_id answers 400 invalid_param',
+    fails: ['unbindTagFromDataset/removes-binding'],
+    sees: ['unbindTagFromDataset/*/*', 'unbindTagFromDataset/removes-binding'],
+  },
 } satisfies Record<string, Deviation>;
 
 const validName = (name: unknown) => typeof name === 'string' && name.length >= 1 && name.length <= 50;
@@ -195,7 +202,16 @@ export function tagRoutes(app: Hono<Env>, mock: MockContext): void {
 
   app.post('/v1/datasets/tags/unbinding', auth, async (c) => {
     const body = await jsonBody(c);
-    const listed = Array.isArray(body?.tag_ids) ? body.tag_ids.map(String) : [];
+    const oneTagOnly = on('tag-unbind-needs-tag-id');
+    if (oneTagOnly && typeof body?.tag_id !== 'string') {
+      return difyError(
+        c,
+        400,
+        'invalid_param',
+        '1 validation error for TagUnbindingPayload\ntag_id\n  Field required [type=missing, input_type=dict]',
+      );
+    }
+    const listed = Array.isArray(body?.tag_ids) && !oneTagOnly ? body.tag_ids.map(String) : [];
     // The older one-tag form stands for a list of one.
     const tagIds = listed.length > 0 ? listed : typeof body?.tag_id === 'string' ? [body.tag_id] : [];
     if (!body || tagIds.length === 0 || typeof body.target_id !== 'string') {

@@ -26,6 +26,7 @@ const SEGMENT_READERS = [
   'updateSegment/*/*',
   'deleteSegment/removes-segment',
   'retrieveSegments/*/*',
+  '*/errors/other-document-chunk',
 ];
 const UPDATE_READERS = ['updateSegment/*/*', 'getSegmentDetail/shows-update'];
 
@@ -33,7 +34,7 @@ export const segmentDeviations = {
   'unknown-segment-500': {
     description: 'an unknown chunk crashes with 500',
     // A deleted chunk is an unknown one: the delete check reads it back.
-    fails: ['*/errors/unknown-segment', 'deleteSegment/removes-segment'],
+    fails: ['*/errors/unknown-segment', '*/errors/other-document-chunk', 'deleteSegment/removes-segment'],
     sees: ['getSegmentDetail/errors/no-leaks', 'getChildChunks/errors/no-leaks'],
   },
   'segment-empty-keywords-null': {
@@ -60,6 +61,12 @@ export const segmentDeviations = {
     description: "a chunk's document_id names the knowledge base's other document",
     fails: ['listSegments/ids/echo', 'getSegmentDetail/ids/echo'],
     sees: ['listSegments/*/*', 'getSegmentDetail/*/*', ...SEGMENT_READERS],
+  },
+  'other-document-segment-served': {
+    description:
+      "a chunk named under another document of its workspace is served as if it were that document's: read, updated, deleted",
+    fails: ['*/errors/other-document-chunk'],
+    sees: ['*/errors/other-document-chunk'],
   },
   'segment-list-without-total': {
     description: 'List Chunks answers without total',
@@ -109,8 +116,16 @@ const isStringList = (value: unknown) => Array.isArray(value) && value.every((it
 
 /** The requested chunk of the document, or the answer that refuses it. */
 export function findSegment(mock: MockContext, c: Context<Env>, doc: MockDocument): MockRecord | Response {
-  const segment = mock.store.segments.get(c.req.param('segment_id')?.toLowerCase() ?? '');
-  if (!segment || segment.documentId !== doc.id) {
+  const { datasets, segments } = mock.store;
+  const segment = segments.get(c.req.param('segment_id')?.toLowerCase() ?? '');
+  // Dify looks a chunk up by id and workspace only; the deviation is consulted only for such a chunk.
+  const workspaceOf = (datasetId = '') => datasets.get(datasetId)?.tenantId;
+  const served =
+    segment?.documentId === doc.id ||
+    (segment !== undefined &&
+      workspaceOf(segment.datasetId) === workspaceOf(doc.datasetId) &&
+      mock.on('other-document-segment-served'));
+  if (!segment || !served) {
     if (mock.on('unknown-segment-500'))
       return difyError(c, 500, 'internal_server_error', "'NoneType' object has no attribute 'id'");
     return difyError(c, 404, 'not_found', 'Segment not found.');

@@ -68,6 +68,13 @@ export const segmentDeviations = {
     fails: ['*/errors/other-document-chunk'],
     sees: ['*/errors/other-document-chunk'],
   },
+  'segment-list-below-minimum-served': {
+    description:
+      'List Chunks serves limit=0 and page=0 (below the minimum of 1) with the default in their place, and echoes the 0',
+    fails: [],
+    warns: ['listSegments/errors/limit-zero', 'listSegments/errors/page-zero'],
+    sees: ['listSegments/errors/limit-zero', 'listSegments/errors/page-zero'],
+  },
   'segment-list-without-total': {
     description: 'List Chunks answers without total',
     fails: ['listSegments/response/fields'],
@@ -159,6 +166,12 @@ export function servedSegment(mock: MockContext, segment: MockRecord): Record<st
   return fields;
 }
 
+/** The paging parameters sent as integers below their minimum of 1; any other value that is no integer means the default. */
+const belowMinimum = (c: Context<Env>) =>
+  (['page', 'limit'] as const).filter(
+    (name) => /^[-+]?\d+$/.test(c.req.query(name) ?? '') && Number(c.req.query(name)) < 1,
+  );
+
 const docForm = (mock: MockContext, doc: MockDocument) => String(mock.store.current(doc).doc_form);
 
 export function segmentRoutes(app: Hono<Env>, mock: MockContext): void {
@@ -225,6 +238,9 @@ export function segmentRoutes(app: Hono<Env>, mock: MockContext): void {
   app.get(SEGMENTS_PATH, auth, (c) => {
     const doc = findDocument(mock, c);
     if (doc instanceof Response) return doc;
+    const below = belowMinimum(c);
+    const servesBelow = below.length > 0 && on('segment-list-below-minimum-served');
+    if (below.length > 0 && !servesBelow) return difyError(c, 400, 'invalid_param', `${below[0]} must be at least 1.`);
     const statuses = c.req.queries('status') ?? [];
     const keyword = (c.req.query('keyword') ?? '').toLowerCase();
     const matching = [...store.segments.values()]
@@ -241,6 +257,11 @@ export function segmentRoutes(app: Hono<Env>, mock: MockContext): void {
       )
       .sort((a, b) => Number(a.fields.position) - Number(b.fields.position));
     const { data, total, ...page } = paginate(mock, c, matching, { echoesAsked: true });
+    if (servesBelow) {
+      // As Dify 1.13.3 answers: the values asked, and has_more computed as "this page is full".
+      for (const name of below) page[name] = Number(c.req.query(name));
+      page.has_more = data.length === page.limit;
+    }
     return c.json({
       data: data.map((segment) => servedSegment(mock, segment)),
       doc_form: docForm(mock, doc),

@@ -14,6 +14,7 @@ import {
 } from '../../src/chunks';
 import type { CreatedDocument } from '../../src/documents';
 import { test } from '../../src/fixtures';
+import { caseOf } from '../../src/templates/common';
 import { type Answer, documentedAnswer, noteFieldsSeen } from '../../src/templates/response';
 import { claim, show } from '../../src/violation';
 
@@ -167,6 +168,13 @@ const templates: Record<string, Template> = {
         after.status === 200 ? 'HTTP 200: it is still there' : `HTTP ${after.status} with ${show(after.text(), 160)}`,
       request: after.summary,
     }));
+  },
+
+  'invalid-chunks': async (args) => {
+    const doc = await indexedDocument(args, 'chunk-invalid');
+    const { segments } = caseOf<{ segments: unknown[] }>(args);
+    const response = await args.api.call('createSegments', documentParams(doc), { json: { segments } });
+    expectDifyError(args.validators, 'createSegments', response, 400, 'invalid_param');
   },
 
   // The other document is of the check's own too, in the same knowledge base: only the chunk's document differs.

@@ -68,6 +68,16 @@ export const segmentDeviations = {
     fails: ['*/errors/other-document-chunk'],
     sees: ['*/errors/other-document-chunk'],
   },
+  'segment-create-empty-accepted': {
+    description: 'Create Chunks answers 200 with no chunks for segments: []',
+    fails: ['createSegments/errors/no-chunks'],
+    sees: ['createSegments/errors/*'],
+  },
+  'segment-create-error-without-code': {
+    description: 'Create Chunks refuses a body its payload model rejects with {"error": …}, without code or status',
+    fails: ['createSegments/errors/no-chunks', 'createSegments/errors/empty-content'],
+    sees: ['createSegments/errors/*'],
+  },
   'segment-list-below-minimum-served': {
     description:
       'List Chunks serves limit=0 and page=0 (below the minimum of 1) with the default in their place, and echoes the 0',
@@ -197,7 +207,14 @@ export function segmentRoutes(app: Hono<Env>, mock: MockContext): void {
           (item.answer === undefined || typeof item.answer === 'string') &&
           (item.keywords === undefined || isStringList(item.keywords)),
       );
-    if (!valid) return difyError(c, 400, 'invalid_param', 'segments must be a non-empty list of chunks with content.');
+    if (!valid) {
+      const message = 'segments must be a non-empty list of chunks with content.';
+      if (Array.isArray(items) && items.length === 0 && on('segment-create-empty-accepted')) {
+        return c.json({ data: [], doc_form: current.doc_form });
+      }
+      if (on('segment-create-error-without-code')) return c.json({ error: message }, 400);
+      return difyError(c, 400, 'invalid_param', message);
+    }
     const at = unixNow(mock);
     const author = chunkAuthor(store);
     let position = Math.max(

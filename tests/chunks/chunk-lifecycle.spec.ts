@@ -14,6 +14,7 @@ import {
 } from '../../src/chunks';
 import type { CreatedDocument } from '../../src/documents';
 import { test } from '../../src/fixtures';
+import { caseOf } from '../../src/templates/common';
 import { type Answer, documentedAnswer, noteFieldsSeen } from '../../src/templates/response';
 import { claim, show } from '../../src/violation';
 
@@ -64,6 +65,11 @@ async function update(args: CheckArgs, doc: CreatedDocument, chunk: CreatedChunk
   }));
   return sent;
 }
+
+/** Changes Update Chunk would make to a chunk it must refuse. */
+const refusedUpdate = () => ({
+  json: { segment: { content: `Changed through another document: ${uniqueWords(1).join(' ')}.` } },
+});
 
 const templates: Record<string, Template> = {
   'create-chunks': async (args) => {
@@ -160,6 +166,34 @@ const templates: Record<string, Template> = {
       expected: 'HTTP 404 for the deleted chunk',
       actual:
         after.status === 200 ? 'HTTP 200: it is still there' : `HTTP ${after.status} with ${show(after.text(), 160)}`,
+      request: after.summary,
+    }));
+  },
+
+  'invalid-chunks': async (args) => {
+    const doc = await indexedDocument(args, 'chunk-invalid');
+    const { segments } = caseOf<{ segments: unknown[] }>(args);
+    const response = await args.api.call('createSegments', documentParams(doc), { json: { segments } });
+    expectDifyError(args.validators, 'createSegments', response, 400, 'invalid_param');
+  },
+
+  // The other document is of the check's own too, in the same knowledge base: only the chunk's document differs.
+  'other-document-chunk': async (args) => {
+    const { doc, chunks } = await created(args, 'chunk-owner');
+    const chunk = chunks[0] as CreatedChunk;
+    const other = await indexedDocument(args, 'chunk-other-document');
+    const operation = args.def.operation;
+    const options = operation === 'updateSegment' ? refusedUpdate() : {};
+    const response = await args.api.call(operation, chunkParams(other, chunk), options);
+    expectDifyError(args.validators, operation, response, 404, 'not_found');
+    if (operation === 'getSegmentDetail') return;
+    const after = await args.api.call('getSegmentDetail', chunkParams(doc, chunk));
+    const read = (after.json() as { data?: Record<string, unknown> } | undefined)?.data;
+    const wrong =
+      after.status === 200 && read ? differences({ content: chunk.content }, read) : [`HTTP ${after.status}`];
+    claim(wrong.length === 0, () => ({
+      expected: `chunk ${show(chunk.id)} still in its own document, content ${show(chunk.content)}`,
+      actual: wrong.join('; '),
       request: after.summary,
     }));
   },

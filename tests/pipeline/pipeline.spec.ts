@@ -9,6 +9,21 @@ import { claim, show, skipCheck } from '../../src/violation';
 
 const FILE = { name: 'dkc-pipeline-file.txt', bytes: Buffer.from('Uploaded by dify-knowledge-conformance.\n') };
 
+/**
+ * One byte over Dify's default upload limit (UPLOAD_FILE_SIZE_LIMIT, 15 MB), which the embedded mock
+ * keeps; a live server's limit is its own setting.
+ */
+const OVER_LIMIT = 15 * 1024 * 1024 + 1;
+
+/** An upload leaves a file in the workspace for good: the suite sends none to a live target. */
+function skipLive(args: CheckArgs) {
+  if (args.target.kind === 'live') {
+    skipCheck(
+      'an uploaded pipeline file stays in the workspace (no operation of the API deletes one): the suite leaves nothing behind on a live target',
+    );
+  }
+}
+
 interface UploadedFile {
   id: string;
   name: string;
@@ -16,11 +31,7 @@ interface UploadedFile {
 
 /** Uploads the suite's file and holds the answer to the upload's claim. */
 async function verifiedUpload(args: CheckArgs): Promise<UploadedFile> {
-  if (args.target.kind === 'live') {
-    skipCheck(
-      'an uploaded pipeline file stays in the workspace (no operation of the API deletes one): the suite leaves nothing behind on a live target',
-    );
-  }
+  skipLive(args);
   const response = await args.api.call(
     'uploadPipelineFile',
     {},
@@ -67,6 +78,17 @@ function withoutPipeline(args: CheckArgs, datasetId: string) {
 const templates: Record<string, Template> = {
   'upload-file': async (args) => {
     await verifiedUpload(args);
+  },
+
+  'upload-too-large': async (args) => {
+    skipLive(args);
+    const buffer = Buffer.alloc(OVER_LIMIT, 'a');
+    const response = await args.api.call(
+      'uploadPipelineFile',
+      {},
+      { multipart: { file: { name: 'dkc-pipeline-too-large.txt', mimeType: 'text/plain', buffer } } },
+    );
+    expectDifyError(args.validators, 'uploadPipelineFile', response, 413, 'file_too_large');
   },
 
   // The run's knowledge base has no pipeline: the Knowledge API creates none.

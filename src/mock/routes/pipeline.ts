@@ -46,6 +46,12 @@ export const pipelineDeviations = {
     fails: ['runPipeline/runs-uploaded-file'],
     sees: FILE_READERS,
   },
+  'pipeline-upload-too-large-400': {
+    description:
+      'Upload Pipeline File refuses a file over the upload limit with 400 invalid_param, not 413 file_too_large',
+    fails: ['uploadPipelineFile/errors/file-too-large'],
+    sees: ['uploadPipelineFile/errors/file-too-large'],
+  },
   'datasource-plugins-without-pipeline-empty': {
     description: 'List Datasource Plugins answers an empty list for a knowledge base without a pipeline',
     fails: ['listDatasourcePlugins/errors/no-pipeline'],
@@ -64,6 +70,9 @@ export const pipelineDeviations = {
     fails: ['runPipeline/errors/no-pipeline'],
   },
 } satisfies Record<string, Deviation>;
+
+/** Dify's default upload limit for a document file (UPLOAD_FILE_SIZE_LIMIT, 15 MB). */
+const UPLOAD_LIMIT_BYTES = 15 * 1024 * 1024;
 
 const DATASOURCE_TYPES = ['online_document', 'local_file', 'website_crawl', 'online_drive'];
 
@@ -113,6 +122,11 @@ export function pipelineRoutes(app: Hono<Env>, mock: MockContext): void {
       if (!(file instanceof File)) return difyError(c, 400, 'no_file_uploaded', 'Please upload your file.');
       if (parts.length > 1) return difyError(c, 400, 'too_many_files', 'Only one file is allowed.');
       if (!file.name) return difyError(c, 400, 'filename_not_exists_error', 'The specified filename does not exist.');
+      if (file.size > UPLOAD_LIMIT_BYTES) {
+        // Dify raises its service error, a ValueError, whose description is the unformatted "{message}".
+        if (on('pipeline-upload-too-large-400')) return difyError(c, 400, 'invalid_param', '{message}');
+        return difyError(c, 413, 'file_too_large', 'File size exceeded.');
+      }
       const id = randomUUID();
       const fields = {
         id,

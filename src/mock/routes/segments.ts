@@ -26,6 +26,7 @@ const SEGMENT_READERS = [
   'updateSegment/*/*',
   'deleteSegment/removes-segment',
   'retrieveSegments/*/*',
+  '*/errors/other-document-chunk',
 ];
 const UPDATE_READERS = ['updateSegment/*/*', 'getSegmentDetail/shows-update'];
 
@@ -33,7 +34,7 @@ export const segmentDeviations = {
   'unknown-segment-500': {
     description: 'an unknown chunk crashes with 500',
     // A deleted chunk is an unknown one: the delete check reads it back.
-    fails: ['*/errors/unknown-segment', 'deleteSegment/removes-segment'],
+    fails: ['*/errors/unknown-segment', '*/errors/other-document-chunk', 'deleteSegment/removes-segment'],
     sees: ['getSegmentDetail/errors/no-leaks', 'getChildChunks/errors/no-leaks'],
   },
   'segment-empty-keywords-null': {
@@ -60,6 +61,29 @@ export const segmentDeviations = {
     description: "a chunk's document_id names the knowledge base's other document",
     fails: ['listSegments/ids/echo', 'getSegmentDetail/ids/echo'],
     sees: ['listSegments/*/*', 'getSegmentDetail/*/*', ...SEGMENT_READERS],
+  },
+  'other-document-segment-served': {
+    description:
+      "a chunk named under another document of its workspace is served as if it were that document's: read, updated, deleted",
+    fails: ['*/errors/other-document-chunk'],
+    sees: ['*/errors/other-document-chunk'],
+  },
+  'segment-create-empty-accepted': {
+    description: 'Create Chunks answers 200 with no chunks for segments: []',
+    fails: ['createSegments/errors/no-chunks'],
+    sees: ['createSegments/errors/*'],
+  },
+  'segment-create-error-without-code': {
+    description: 'Create Chunks refuses a body its payload model rejects with {"error": …}, without code or status',
+    fails: ['createSegments/errors/no-chunks', 'createSegments/errors/empty-content'],
+    sees: ['createSegments/errors/*'],
+  },
+  'segment-list-below-minimum-served': {
+    description:
+      'List Chunks serves limit=0 and page=0 (below the minimum of 1) with the default in their place, and echoes the 0',
+    fails: [],
+    warns: ['listSegments/errors/limit-zero', 'listSegments/errors/page-zero'],
+    sees: ['listSegments/errors/limit-zero', 'listSegments/errors/page-zero'],
   },
   'segment-list-without-total': {
     description: 'List Chunks answers without total',
@@ -109,8 +133,16 @@ const isStringList = (value: unknown) => Array.isArray(value) && value.every((it
 
 /** The requested chunk of the document, or the answer that refuses it. */
 export function findSegment(mock: MockContext, c: Context<Env>, doc: MockDocument): MockRecord | Response {
-  const segment = mock.store.segments.get(c.req.param('segment_id')?.toLowerCase() ?? '');
-  if (!segment || segment.documentId !== doc.id) {
+  const { datasets, segments } = mock.store;
+  const segment = segments.get(c.req.param('segment_id')?.toLowerCase() ?? '');
+  // Dify looks a chunk up by id and workspace only; the deviation is consulted only for such a chunk.
+  const workspaceOf = (datasetId = '') => datasets.get(datasetId)?.tenantId;
+  const served =
+    segment?.documentId === doc.id ||
+    (segment !== undefined &&
+      workspaceOf(segment.datasetId) === workspaceOf(doc.datasetId) &&
+      mock.on('other-document-segment-served'));
+  if (!segment || !served) {
     if (mock.on('unknown-segment-500'))
       return difyError(c, 500, 'internal_server_error', "'NoneType' object has no attribute 'id'");
     return difyError(c, 404, 'not_found', 'Segment not found.');
@@ -144,6 +176,12 @@ export function servedSegment(mock: MockContext, segment: MockRecord): Record<st
   return fields;
 }
 
+/** The paging parameters sent as integers below their minimum of 1; any other value that is no integer means the default. */
+const belowMinimum = (c: Context<Env>) =>
+  (['page', 'limit'] as const).filter(
+    (name) => /^[-+]?\d+$/.test(c.req.query(name) ?? '') && Number(c.req.query(name)) < 1,
+  );
+
 const docForm = (mock: MockContext, doc: MockDocument) => String(mock.store.current(doc).doc_form);
 
 export function segmentRoutes(app: Hono<Env>, mock: MockContext): void {
@@ -169,7 +207,14 @@ export function segmentRoutes(app: Hono<Env>, mock: MockContext): void {
           (item.answer === undefined || typeof item.answer === 'string') &&
           (item.keywords === undefined || isStringList(item.keywords)),
       );
-    if (!valid) return difyError(c, 400, 'invalid_param', 'segments must be a non-empty list of chunks with content.');
+    if (!valid) {
+      const message = 'segments must be a non-empty list of chunks with content.';
+      if (Array.isArray(items) && items.length === 0 && on('segment-create-empty-accepted')) {
+        return c.json({ data: [], doc_form: current.doc_form });
+      }
+      if (on('segment-create-error-without-code')) return c.json({ error: message }, 400);
+      return difyError(c, 400, 'invalid_param', message);
+    }
     const at = unixNow(mock);
     const author = chunkAuthor(store);
     let position = Math.max(
@@ -210,6 +255,9 @@ export function segmentRoutes(app: Hono<Env>, mock: MockContext): void {
   app.get(SEGMENTS_PATH, auth, (c) => {
     const doc = findDocument(mock, c);
     if (doc instanceof Response) return doc;
+    const below = belowMinimum(c);
+    const servesBelow = below.length > 0 && on('segment-list-below-minimum-served');
+    if (below.length > 0 && !servesBelow) return difyError(c, 400, 'invalid_param', `${below[0]} must be at least 1.`);
     const statuses = c.req.queries('status') ?? [];
     const keyword = (c.req.query('keyword') ?? '').toLowerCase();
     const matching = [...store.segments.values()]
@@ -226,6 +274,11 @@ export function segmentRoutes(app: Hono<Env>, mock: MockContext): void {
       )
       .sort((a, b) => Number(a.fields.position) - Number(b.fields.position));
     const { data, total, ...page } = paginate(mock, c, matching, { echoesAsked: true });
+    if (servesBelow) {
+      // As Dify 1.13.3 answers: the values asked, and has_more computed as "this page is full".
+      for (const name of below) page[name] = Number(c.req.query(name));
+      page.has_more = data.length === page.limit;
+    }
     return c.json({
       data: data.map((segment) => servedSegment(mock, segment)),
       doc_form: docForm(mock, doc),

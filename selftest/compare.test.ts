@@ -1,11 +1,14 @@
 // npm run compare: two runs of the mock, one with a deviation, differ in exactly the checks the
 // deviation fails and blocks; the same run twice differs in nothing; a wrong input is one line.
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { PROJECT_ROOT } from '../src/paths';
+import { compare, newlyFailing, renderText } from '../src/report/compare';
+import type { CheckResult, ConformanceReport } from '../src/report/model';
 import { checksWith, cleanEnv, runSuite } from './run-suite';
 
 function runCompare(files: string[]): Promise<{ code: number | null; stdout: string; stderr: string; dir: string }> {
@@ -66,4 +69,29 @@ test('an input that is not a conformance report is one line and exit code 2', as
     expect(result.code).toBe(2);
     expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(message)]);
   }
+});
+
+test('two failures of one check compare by what the server did: the same answer with new ids is unchanged, another answer fails differently', () => {
+  const failed = (actual: string) =>
+    ({
+      check: 'op/x',
+      operationId: 'op',
+      claim: 'c',
+      outcome: 'failed',
+      detail: `op/x (MUST)\nactual:   ${actual}`,
+    }) as CheckResult;
+  const run = (actual: string) => ({
+    file: 'f',
+    report: { target: { baseUrl: 'http://x/v1', kind: 'live' }, results: [failed(actual)] } as ConformanceReport,
+  });
+  const body = (id: string) =>
+    `HTTP 200 with "{\\"data\\":{\\"id\\":\\"${id}\\",\\"content\\":\\"dkc${id.slice(0, 4)}\\"}}"`;
+  const same = compare(run(body(randomUUID())), run(body(randomUUID())));
+  expect([same.changed, same.unchanged]).toEqual([[], 1]);
+  const other = compare(run(body(randomUUID())), run('HTTP 400 with "{\\"code\\":\\"invalid_param\\"}"'));
+  expect(other.changed.map((c) => c.change)).toEqual(['failing differently']);
+  expect(newlyFailing(other)).toEqual([]);
+  expect(renderText(other)).toMatch(
+    /failing differently op\/x: failed → failed\n {6}A: actual: +HTTP 200.*\n {6}B: actual: +HTTP 400/,
+  );
 });

@@ -132,3 +132,35 @@ test('an expectation may name a generated check a row implements: it applies to 
   const settings = loadSettings({ CONFORMANCE_EXPECTATIONS: file });
   expect([...settings.expectations.keys()]).toEqual(['getDocumentDetail/metadata-default/response-schema']);
 });
+
+/** detail-doc-metadata-null-when-empty breaks a new document's Get Document schema; shows-created reads it. */
+const CREATED_SCHEMA = 'getDocumentDetail/metadata-all/created-schema';
+const READ_BACK = 'getDocumentDetail/metadata-all/shows-created';
+const nullAccepted = (pin: string) =>
+  expectationsFile(
+    ['expectations:', `  - check: ${CREATED_SCHEMA}`, '    reason: null without values', pin, ''].join('\n'),
+  );
+
+for (const [what, pin, outcome] of [
+  ['pinned: the checks relying on it go on, and say so', '    pointer: /doc_metadata', 'passed'],
+  ['unpinned: the checks relying on it stay blocked', '', 'blocked'],
+  ['pinned to another shape: they stay blocked', '    pointer: /name', 'blocked'],
+] as const) {
+  test(`a known deviation of a precondition's schema, ${what}`, async () => {
+    const run = await runSuite(
+      {
+        CONFORMANCE_MOCK_DEVIATIONS: 'detail-doc-metadata-null-when-empty',
+        CONFORMANCE_EXPECTATIONS: nullAccepted(pin),
+      },
+      [
+        '--grep',
+        '(createDocumentFromText/response/schema|getDocumentIndexingStatus/text-completes|metadata-all/[a-z-]+): ',
+      ],
+    );
+    const result = (id: string) => run.report?.results.find((r) => r.check === id);
+    expect(result(CREATED_SCHEMA)?.outcome).toBe(pin.includes('name') ? 'failed' : 'known-deviation');
+    expect(result(READ_BACK)?.outcome).toBe(outcome);
+    const note = `relied on ${CREATED_SCHEMA} despite its known deviation (at /doc_metadata)`;
+    expect(result(READ_BACK)?.notes.some((text) => text.startsWith(note))).toBe(outcome === 'passed');
+  });
+}

@@ -49,6 +49,7 @@ test('with writes allowed, the run writes in a knowledge base of its own and lea
     // Only what would outlive the run is left out on a live target: an uploaded pipeline file.
     expect(checksWith(run, 'skipped')).toEqual([
       'runPipeline/runs-uploaded-file',
+      'uploadPipelineFile/errors/file-too-large',
       'uploadPipelineFile/response/schema',
     ]);
     // A document was really uploaded, read back and downloaded byte for byte.

@@ -2,6 +2,7 @@
 // blocked (a precondition, another check's claim, failed) or skipped; in a self-test project it
 // asserts that outcome against what the project's broken mock should cause.
 import type { TestInfo } from '@playwright/test';
+import { acceptingKnown } from './accepted-preconditions';
 import { budgetLeft, timeoutAtBudget } from './budget';
 import { type Catalog, type CheckDef, citationPointer, citationText, loadCatalog } from './catalog';
 import { specPathOf } from './config';
@@ -77,14 +78,15 @@ function dependencies(def: CheckDef, catalog: Catalog): Set<string> {
   return found;
 }
 
-function givenFor(def: CheckDef, catalog: Catalog, kit: Kit): CheckArgs['given'] {
+function givenFor(def: CheckDef, catalog: Catalog, kit: Kit, testInfo: TestInfo): CheckArgs['given'] {
   const allowed = dependencies(def, catalog);
+  const note = (description: string) => testInfo.annotations.push({ type: 'info', description });
   return async (named, work) => {
     const id = catalog.replacedBy.get(named) ?? named;
     if (id === def.id) return work();
     if (!allowed.has(id)) throw new Error(`${def.id} relies on ${id}, which its depends_on does not reach`);
     try {
-      return await work();
+      return await acceptingKnown(kit.settings.expectations.get(id), note, work);
     } catch (error) {
       if (error instanceof Blocked || error instanceof CheckSkipped || error instanceof WriteRefused) throw error;
       if (error instanceof ContractViolation) throw new Blocked(id, error.message);
@@ -167,7 +169,7 @@ function keepToBudget(kit: Kit, testInfo: TestInfo): void {
 async function runCheck(def: CheckDef, template: Template, catalog: Catalog, kit: Kit, testInfo: TestInfo) {
   testInfo.annotations.push({ type: 'cite', description: citationPointer(def, kit.spec) });
   keepToBudget(kit, testInfo);
-  const args: CheckArgs = { ...kit, def, catalog, testInfo, given: givenFor(def, catalog, kit) };
+  const args: CheckArgs = { ...kit, def, catalog, testInfo, given: givenFor(def, catalog, kit, testInfo) };
   const outcome = await outcomeOf(args, template);
   if (kit.selfTest) {
     const problems = [judge(def, outcome, kit.selfTest), ...scopeProblems(def, catalog, kit)].filter(Boolean);

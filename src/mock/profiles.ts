@@ -28,6 +28,8 @@ function shared(lines: {
   detailMetadata: string;
   nested: string;
   origin: string;
+  otherChunk: string;
+  uploadLimit: string;
 }): Drift[] {
   return [
     {
@@ -77,6 +79,18 @@ function shared(lines: {
       description: "An update by text or file sets created_from to web: the update service's default origin",
       source: lines.origin,
     },
+    {
+      deviation: 'other-document-segment-served',
+      description:
+        "Get, Update and Delete Chunk serve a chunk named under another document: the document is checked, the chunk's document is not",
+      source: lines.otherChunk,
+    },
+    {
+      deviation: 'pipeline-upload-too-large-400',
+      description:
+        'Upload Pipeline File over the limit answers 400 invalid_param "{message}", not 413: the service\'s FileTooLargeError is a ValueError',
+      source: lines.uploadLimit,
+    },
   ];
 }
 
@@ -96,6 +110,10 @@ export const PROFILES = {
         detailMetadata: 'api/models/dataset.py:604-627, api/controllers/service_api/dataset/document.py:730,793',
         nested: 'api/fields/dataset_fields.py:94,97,104 (Nested without allow_null), dataset.py:155,233',
         origin: 'api/services/dataset_service.py:1947-1948,2536,2645',
+        otherChunk:
+          'api/services/dataset_service.py:3933-3940, api/controllers/service_api/dataset/segment.py:233-236,283-289,314',
+        uploadLimit:
+          'api/controllers/service_api/dataset/rag_pipeline/rag_pipeline_workflow.py:23,248-249, api/services/errors/base.py:1',
       }),
       {
         deviation: 'list-doc-metadata-null-when-empty',
@@ -114,6 +132,28 @@ export const PROFILES = {
         description: 'Update Metadata Field of an unknown field answers 200 {id: null, name: null, type: null}',
         source: 'api/controllers/service_api/dataset/metadata.py:107-108',
       },
+      {
+        deviation: 'dataset-tag-filter-400',
+        description:
+          'List Knowledge Bases answers 400 invalid_param to tag_ids: the query is read with to_dict(), so the list field gets a string',
+        source: 'api/controllers/service_api/dataset/dataset.py:105,136',
+      },
+      {
+        deviation: 'tag-unbind-needs-tag-id',
+        description:
+          'Unbind a Tag takes only the one-tag body {tag_id}: the documented tag_ids answers 400 invalid_param',
+        source: 'api/controllers/service_api/dataset/dataset.py:95-97,611-612',
+      },
+      {
+        deviation: 'segment-create-empty-accepted',
+        description: 'Create Chunks with segments: [] answers 200 with no chunks',
+        source: 'api/controllers/service_api/dataset/segment.py:124-134, api/services/dataset_service.py:3231,3291',
+      },
+      {
+        deviation: 'segment-list-below-minimum-served',
+        description: 'List Chunks with limit=0 or page=0 serves a page and echoes the 0 (type=int, no bound)',
+        source: 'api/controllers/service_api/dataset/segment.py:151-152,197-199',
+      },
     ],
   },
   'dify-1.14.2': {
@@ -130,12 +170,21 @@ export const PROFILES = {
         detailMetadata: 'api/models/dataset.py:669-691, api/controllers/service_api/dataset/document.py:891,954',
         nested: 'api/fields/dataset_fields.py:250-264,276-279',
         origin: 'api/services/dataset_service.py:2086-2087,2676,2785',
+        otherChunk:
+          'api/services/dataset_service.py:3988-3995, api/controllers/service_api/dataset/segment.py:326-329,380-386,427',
+        uploadLimit: 'api/controllers/service_api/dataset/rag_pipeline/rag_pipeline_workflow.py:24,252-253',
       }),
       {
         deviation: 'unknown-metadata-update-400',
         description:
           'Update Metadata Field of an unknown field answers 400 invalid_param: its response model refuses None',
         source: 'api/controllers/service_api/dataset/metadata.py:125-126',
+      },
+      {
+        deviation: 'segment-create-error-without-code',
+        description:
+          'Create Chunks answers a body its payload model refuses (no chunks, empty content) with {"error": …}, without code and status',
+        source: 'api/controllers/service_api/dataset/segment.py:49-64,187-190',
       },
     ],
   },

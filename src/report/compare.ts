@@ -6,7 +6,13 @@ import type { CheckResult, ConformanceReport, Outcome } from './model';
 
 export type Side = Outcome;
 
-export type Change = 'newly failing' | 'newly passing' | 'newly warning' | 'newly blocked' | 'otherwise changed';
+export type Change =
+  | 'newly failing'
+  | 'failing differently'
+  | 'newly passing'
+  | 'newly warning'
+  | 'newly blocked'
+  | 'otherwise changed';
 
 export interface ChangedCheck {
   check: string;
@@ -41,7 +47,33 @@ function changeOf(b: Side): Change {
   return 'otherwise changed';
 }
 
-const ORDER: Change[] = ['newly failing', 'newly warning', 'newly blocked', 'otherwise changed', 'newly passing'];
+const ORDER: Change[] = [
+  'newly failing',
+  'failing differently',
+  'newly warning',
+  'newly blocked',
+  'otherwise changed',
+  'newly passing',
+];
+
+/**
+ * What a failure says the server did (its actual and at lines), an answer reduced to its status and
+ * error code, ids and long numbers blanked: the same failure in two runs reads the same, though each
+ * run wrote its own documents.
+ */
+export function failureShape(detail: string): string {
+  return detail
+    .split('\n')
+    .filter((line) => /^(actual|at): /.test(line))
+    .map((line) => {
+      const answer = line.match(/^actual: +(HTTP \d{3})\b/);
+      if (!answer) return line;
+      return `${answer[1]} ${line.match(/\\?"code\\?":\\?"(\w+)/)?.[1] ?? ''}`;
+    })
+    .join('\n')
+    .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi, '<id>')
+    .replace(/\d{5,}/g, '<n>');
+}
 
 export function compare(
   a: { file: string; report: ConformanceReport },
@@ -54,13 +86,17 @@ export function compare(
   for (const [check, bResult] of after) {
     const aResult = before.get(check);
     if (!aResult) continue;
-    if (aResult.outcome === bResult.outcome) {
+    const { operationId, claim } = bResult;
+    const [sideA, sideB] = [aResult.outcome, bResult.outcome];
+    // Both failing, but B's server does something else than A's: a drift of its own.
+    const differently =
+      sideA === 'failed' && sideB === 'failed' && failureShape(aResult.detail) !== failureShape(bResult.detail);
+    if (sideA === sideB && !differently) {
       unchanged += 1;
       continue;
     }
-    const { operationId, claim } = bResult;
-    const [sideA, sideB] = [aResult.outcome, bResult.outcome];
-    changed.push({ check, operationId, claim, change: changeOf(sideB), a: sideA, b: sideB, aResult, bResult });
+    const change = differently ? 'failing differently' : changeOf(sideB);
+    changed.push({ check, operationId, claim, change, a: sideA, b: sideB, aResult, bResult });
   }
   const onlyIn = {
     a: [...before.keys()].filter((check) => !after.has(check)).sort(),
@@ -103,10 +139,14 @@ export function renderText(comparison: Comparison): string {
     }
     // A blocked check names its cause, which is listed in its own right: one cause, one line of why.
     const by = c.b === 'blocked' && c.bResult.blockedBy ? ` (by ${c.bResult.blockedBy})` : '';
-    lines.push(`  ${c.change.padEnd(17)} ${c.check}: ${c.a} → ${c.b}${by}`);
+    lines.push(`  ${c.change.padEnd(19)} ${c.check}: ${c.a} → ${c.b}${by}`);
     // What B's server did says more than what the contract expected: the actual line, else the first.
     const told = c.bResult.detail.split('\n');
     const why = told.find((line) => line.startsWith('actual:')) ?? told.find((l) => l.trim() && !l.includes(c.check));
+    if (c.change === 'failing differently') {
+      const before = c.aResult.detail.split('\n').find((line) => line.startsWith('actual:'));
+      if (before) lines.push(`      A: ${before.trim()}`);
+    }
     if (why && !by && c.b !== 'passed') lines.push(`      B: ${why.trim()}`);
   }
   return `${lines.join('\n')}\n`;

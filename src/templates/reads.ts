@@ -198,7 +198,17 @@ const filter: Template = async (args) => {
   const page: Record<string, string> = limit ? { limit: String(limit.maximum ?? 100) } : {};
   const all = itemsOf(await read(args, page));
   const sample = all.find((item) => probeOf(rule, fieldOf(item, rule)) !== undefined);
-  if (sample === undefined) skipCheck(`the list has no item with ${rule.field.slice(1)} to filter by`);
+  if (sample === undefined) {
+    // Items that leave the field out altogether are the fields check's finding, not nothing to filter by.
+    const missing = all.length > 0 && all.every((item) => fieldOf(item, rule) === undefined);
+    await args.given(`${args.def.operation}/response/fields`, async () =>
+      claim(!missing, () => ({
+        expected: `${rule.field.slice(1)} in the items, which ${param} filters by`,
+        actual: `none of the ${all.length} items has it`,
+      })),
+    );
+    skipCheck(`the list has no item with ${rule.field.slice(1)} to filter by`);
+  }
   const probe = probeOf(rule, fieldOf(sample, rule)) as string;
   const absent = absentValue(rule, declared, all);
   const problems: string[] = [];

@@ -54,7 +54,8 @@ function sentence(error: ErrorObject, data: unknown): SchemaProblem {
     case 'format':
       return { pointer, message: `${where}: expected a string in format "${p.format}", got ${actual}.` };
     default:
-      return { pointer, message: `${where}: expected it to ${error.message ?? error.keyword}, got ${actual}.` };
+      // Ajv's own words read as a rule ("must NOT have fewer than 3 characters"): say it as one.
+      return { pointer, message: `${where}: ${error.message ?? `breaks ${error.keyword}`}, got ${actual}.` };
   }
 }
 

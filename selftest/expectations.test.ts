@@ -164,3 +164,23 @@ for (const [what, pin, outcome] of [
     expect(result(READ_BACK)?.notes.some((text) => text.startsWith(note))).toBe(outcome === 'passed');
   });
 }
+
+test('a known relative signed URL (Dify without FILES_URL) is fetched from the server root, and the checks relying on it go on', async () => {
+  const absolute = 'downloadDocument/signed-url/absolute';
+  const file = expectationsFile(
+    ['expectations:', `  - check: ${absolute}`, '    reason: FILES_URL is empty', '    pointer: /url', ''].join('\n'),
+  );
+  const run = await runSuite({ CONFORMANCE_MOCK_DEVIATIONS: 'relative-url', CONFORMANCE_EXPECTATIONS: file }, [
+    '--grep',
+    'downloadDocument/(response|signed-url)/',
+  ]);
+  expect(run.code).toBe(0);
+  const result = (id: string) => run.report?.results.find((r) => r.check === id);
+  expect(result(absolute)?.outcome).toBe('known-deviation');
+  for (const id of ['resolves-anonymously', 'original-bytes', 'expiry'].map(
+    (c) => `downloadDocument/signed-url/${c}`,
+  )) {
+    expect(result(id)?.outcome, id).toBe('passed');
+    expect(result(id)?.notes.join('\n')).toContain(`relied on ${absolute} despite its known deviation (at /url)`);
+  }
+});

@@ -1,5 +1,6 @@
 // Signed URLs as checks get them: asking Download Document for one (the claim of
 // signed-url/absolute) and fetching it as its holder would (the claim of resolves-anonymously).
+import { claimUnlessKnown } from './accepted-preconditions';
 import type { CheckArgs } from './checks';
 import type { HttpResponse } from './http';
 import { documentedAnswer } from './templates/response';
@@ -34,13 +35,20 @@ export async function issueSignedUrl(
   // Fetched anonymously, wherever it points: a URL carrying the key would take it off DIFY_BASE_URL.
   await args.given(ISSUE.noKey, async () => expectNoApiKey(args, String(url), response));
   const absolute = typeof url === 'string' && URL.canParse(url) && /^https?:$/.test(new URL(url).protocol);
-  claim(absolute && typeof url === 'string', () => ({
+  // Only a URL relative to the server root may be a known deviation (Dify without FILES_URL): the
+  // root is the API's too.
+  const rooted = typeof url === 'string' && url.startsWith('/') && !url.startsWith('//');
+  const details = () => ({
     expected: 'url, an absolute http(s) URL',
     actual: `url ${show(url)}`,
     pointer: '/url',
     request: response.summary,
-  }));
-  return { url, response };
+  });
+  claim(absolute || rooted, details);
+  if (claimUnlessKnown(absolute, details)) return { url: String(url), response };
+  const resolved = new URL(String(url), args.target.baseUrl).href;
+  args.redactor.addSignedUrl(resolved);
+  return { url: resolved, response };
 }
 
 /** The no-api-key claim: the key belongs in the Authorization header only. */

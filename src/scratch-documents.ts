@@ -19,6 +19,17 @@ export const TEXT_INDEXED = 'getDocumentIndexingStatus/text-completes';
 /** What the suite sends as a text document's doc_form, so that Get Document can be held to it. */
 export const TEXT_DOC_FORM = 'text_model';
 
+/** A create or update answer names the document `name` (`how`: where that name came from). */
+function expectAnsweredName(response: HttpResponse, body: unknown, name: string, how: string): void {
+  const answered = (body as { document?: { name?: unknown } } | undefined)?.document?.name;
+  claim(answered === name, () => ({
+    expected: `document.name ${show(name)}, ${how}`,
+    actual: `document.name ${show(answered)}`,
+    pointer: '/document/name',
+    request: response.summary,
+  }));
+}
+
 /** A create or update answer: 200, valid against the schema, naming the document `name`, with its batch. */
 export function expectDocumentAnswer(
   args: CheckArgs,
@@ -31,13 +42,7 @@ export function expectDocumentAnswer(
   const body = expectObject(expectJson(response), response);
   expectSchema(args.validators, args.validators.responseSchema(operationId, 200), body, response);
   noteFieldsSeen(args, operationId, body);
-  const answered = (body as { document?: { name?: unknown } }).document?.name;
-  claim(answered === name, () => ({
-    expected: `document.name ${show(name)}, ${how}`,
-    actual: `document.name ${show(answered)}`,
-    pointer: '/document/name',
-    request: response.summary,
-  }));
+  expectAnsweredName(response, body, name, how);
   // The schema leaves batch optional, but without it the new indexing cannot be followed.
   claim(typeof body.batch === 'string' && body.batch !== '', () => ({
     expected: 'batch, the id Get Document Indexing Status takes',
@@ -56,13 +61,7 @@ export function expectDocumentAnswer(
  */
 export async function createdText(args: CheckArgs, purpose: string, text?: string): Promise<CreatedDocument> {
   const created = await args.scratch.text(purpose, text, { doc_form: TEXT_DOC_FORM });
-  const name = (created.response.json() as { document?: { name?: unknown } }).document?.name;
-  claim(name === created.file.name, () => ({
-    expected: `document.name ${show(created.file.name)}, as sent`,
-    actual: `document.name ${show(name)}`,
-    pointer: '/document/name',
-    request: created.response.summary,
-  }));
+  expectAnsweredName(created.response, created.response.json(), created.file.name, 'as sent');
   return created;
 }
 
